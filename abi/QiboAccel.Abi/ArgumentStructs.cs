@@ -1,0 +1,106 @@
+// Ported from abi/include/qibo/backend.h (argument structs).
+using System.Runtime.InteropServices;
+
+#pragma warning disable CS1591 // fields mirror the header one to one; the header documents them
+namespace QiboAccel.Abi;
+
+/// <summary>qibo_backend_create_args.</summary>
+[StructLayout(LayoutKind.Sequential)]
+public unsafe struct QiboBackendCreateArgs
+{
+    public nuint StructSize;
+    public byte* Options;
+    public QiboBackend* Backend;
+}
+
+/// <summary>qibo_backend_get_info_args.</summary>
+[StructLayout(LayoutKind.Sequential)]
+public unsafe struct QiboBackendGetInfoArgs
+{
+    public nuint StructSize;
+    public QiboBackend* Backend;
+    public QiboBackendInfo* Info;
+}
+
+/// <summary>qibo_state_create_args.</summary>
+[StructLayout(LayoutKind.Sequential)]
+public unsafe struct QiboStateCreateArgs
+{
+    public nuint StructSize;
+    public QiboBackend* Backend;
+    public uint NQubits;
+    public QiboPrecision Precision;
+    public QiboStateKind Kind;
+    public uint Reserved;
+    public QiboState* State;
+}
+
+/// <summary>qibo_state_reset_args.</summary>
+[StructLayout(LayoutKind.Sequential)]
+public unsafe struct QiboStateResetArgs
+{
+    public nuint StructSize;
+    public QiboState* State;
+}
+
+/// <summary>qibo_state_amplitudes_args.</summary>
+[StructLayout(LayoutKind.Sequential)]
+public unsafe struct QiboStateAmplitudesArgs
+{
+    public nuint StructSize;
+    public QiboState* State;
+    public ulong Offset;
+    public ulong Count;
+    public void* Data;
+}
+
+/// <summary>qibo_state_apply_args.</summary>
+[StructLayout(LayoutKind.Sequential)]
+public unsafe struct QiboStateApplyArgs
+{
+    public nuint StructSize;
+    public QiboState* State;
+    public QiboCircuit* Circuit;
+    public double* Randoms;
+    public ulong NRandoms;
+    public byte* Cbits;
+    public ulong NCbits;
+}
+
+/// <summary>qibo_state_probabilities_args.</summary>
+[StructLayout(LayoutKind.Sequential)]
+public unsafe struct QiboStateProbabilitiesArgs
+{
+    public nuint StructSize;
+    public QiboState* State;
+    public uint* Qubits;
+    public uint NQubits;
+    public uint Reserved;
+    public double* Out;
+}
+
+/// <summary>qibo_state_sample_args.</summary>
+[StructLayout(LayoutKind.Sequential)]
+public unsafe struct QiboStateSampleArgs
+{
+    public nuint StructSize;
+    public QiboState* State;
+    public uint* Qubits;
+    public uint NQubits;
+    public uint Reserved;
+    public ulong NShots;
+    public double* Randoms;
+    public ulong* Outcomes;
+}
+
+/// <summary>qibo_api_request: the version handshake.</summary>
+[StructLayout(LayoutKind.Sequential)]
+public unsafe struct QiboApiRequest
+{
+    public nuint StructSize;
+    public uint HostMajor;
+    public uint HostMinor;
+    public uint BackendMajor;
+    public uint BackendMinor;
+    public QiboBackendApi* Api;
+}

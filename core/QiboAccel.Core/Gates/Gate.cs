@@ -1,0 +1,128 @@
+using System.Numerics;
+using QiboAccel.Abi;
+using QiboAccel.Circuits;
+
+namespace QiboAccel.Gates;
+
+/// <summary>
+/// A gate of qibo's standard set applied to qubits. Controls (built-in ones such as CNOT's, then any extra ones)
+/// and targets are kept apart; the operation on the targets is <see cref="Definition"/>.Op.
+/// </summary>
+public sealed class Gate : Operation
+{
+    private readonly int[] _targets;
+    private readonly int[] _controls;
+    private readonly double[] _parameters;
+    private readonly Complex[]? _matrix;
+
+    private Gate(GateKind kind, int[] controls, int[] targets, double[] parameters, Complex[]? matrix)
+    {
+        Definition = GateDefinition.Of(kind);
+        _controls = controls;
+        _targets = targets;
+        _parameters = parameters;
+        _matrix = matrix;
+        Validate();
+    }
+
+    /// <summary>What kind of gate this is.</summary>
+    public GateDefinition Definition { get; }
+
+    /// <summary>The gate kind.</summary>
+    public GateKind Kind => Definition.Kind;
+
+    /// <summary>qibo's name of the gate.</summary>
+    public string Name => Definition.Name;
+
+    /// <summary>Qubits the target operation acts on (first = most significant in its matrix).</summary>
+    public IReadOnlyList<int> Targets => _targets;
+
+    /// <summary>Control qubits: built-in ones first, then extra ones. All are conditioned on |1⟩.</summary>
+    public IReadOnlyList<int> Controls => _controls;
+
+    /// <summary>Real parameters in qibo's order (e.g. U3: theta, phi, lambda).</summary>
+    public IReadOnlyList<double> Parameters => _parameters;
+
+    /// <summary>The matrix given by the user: Unitary's full matrix, or GeneralizedfSim's 2x2 block.</summary>
+    public ReadOnlySpan<Complex> UserMatrix => _matrix;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<int> Qubits => [.. _controls, .. _targets];
+
+    /// <summary>
+    /// Creates a gate with qubits in qibo's constructor order: built-in controls first, then targets
+    /// (CNOT(control, target), TOFFOLI(c1, c2, target), CU3(control, target, θ, φ, λ)).
+    /// </summary>
+    public static Gate Create(GateKind kind, ReadOnlySpan<int> qubits, params ReadOnlySpan<double> parameters)
+    {
+        var def = GateDefinition.Of(kind);
+        if (kind is GateKind.Unitary or GateKind.GeneralizedfSim)
+        {
+            throw new ArgumentException($"{def.Name} takes a matrix: use Gate.{def.Name}(...)");
+        }
+        int expected = def.BuiltInControls + def.Targets;
+        if (qubits.Length != expected)
+        {
+            throw new ArgumentException($"{def.Name} acts on {expected} qubit(s), got {qubits.Length}");
+        }
+        return new Gate(kind, qubits[..def.BuiltInControls].ToArray(), qubits[def.BuiltInControls..].ToArray(),
+            parameters.ToArray(), null);
+    }
+
+    /// <summary>A dense unitary on <paramref name="targets"/> (row-major, 2^k x 2^k, first target most significant).</summary>
+    public static Gate Unitary(ReadOnlySpan<Complex> matrix, params ReadOnlySpan<int> targets)
+        => new(GateKind.Unitary, [], targets.ToArray(), [], matrix.ToArray());
+
+    /// <summary>qibo's GeneralizedfSim: a 2x2 unitary on |01⟩,|10⟩ and phase e^{-iφ} on |11⟩.</summary>
+    public static Gate GeneralizedfSim(int q0, int q1, ReadOnlySpan<Complex> block, double phi)
+        => new(GateKind.GeneralizedfSim, [], [q0, q1], [phi], block.ToArray());
+
+    /// <summary>This gate with extra control qubits appended.</summary>
+    public Gate Controlled(params ReadOnlySpan<int> extraControls)
+        => new(Kind, [.. _controls, .. extraControls], _targets, _parameters, _matrix);
+
+    /// <summary>The 2^k x 2^k matrix on the targets alone (controls not included), row-major.</summary>
+    public Complex[] TargetMatrix()
+        => Kind == GateKind.Unitary ? (Complex[])_matrix!.Clone() : OpMatrices.Of(Definition.Op, _parameters, _matrix);
+
+    /// <inheritdoc />
+    public override string ToString()
+    {
+        string args = _parameters.Length == 0 ? "" : "(" + string.Join(", ", _parameters) + ")";
+        return $"{Name}{args} {string.Join(",", Qubits)}";
+    }
+
+    private void Validate()
+    {
+        var def = Definition;
+        if (_parameters.Length != def.Parameters)
+        {
+            throw new ArgumentException($"{def.Name} takes {def.Parameters} parameter(s), got {_parameters.Length}");
+        }
+        foreach (double p in _parameters)
+        {
+            if (!double.IsFinite(p)) throw new ArgumentException($"{def.Name}: parameter {p} is not a finite number");
+        }
+        if (_targets.Length == 0) throw new ArgumentException($"{def.Name} needs at least one target qubit");
+        if (Kind == GateKind.Unitary)
+        {
+            if (_targets.Length > 30) throw new ArgumentException($"Unitary on {_targets.Length} qubits is too large");
+            long dim = 1L << _targets.Length;
+            if (_matrix!.Length != dim * dim)
+            {
+                throw new ArgumentException(
+                    $"Unitary on {_targets.Length} qubit(s) needs a {dim}x{dim} matrix ({dim * dim} entries), got {_matrix.Length}");
+            }
+        }
+        if (Kind == GateKind.GeneralizedfSim && _matrix!.Length != 4)
+        {
+            throw new ArgumentException($"GeneralizedfSim needs a 2x2 block, got {_matrix.Length} entries");
+        }
+        var seen = new HashSet<int>();
+        foreach (int q in Qubits)
+        {
+            if (q < 0) throw new ArgumentException($"{def.Name}: qubit {q} is negative");
+            if (!seen.Add(q)) throw new ArgumentException($"{def.Name}: qubit {q} is used twice");
+        }
+    }
+}
