@@ -1,0 +1,80 @@
+using QiboAccel.Abi;
+using QiboAccel.Discovery;
+using QiboAccel.NativeLoader;
+
+namespace QiboAccel;
+
+/// <summary>
+/// Entry point for loading backends: <c>using var backend = Backends.Load("cpu");</c>. Every backend, ours or a
+/// third party's, is a shared library reached through the C ABI (never a managed reference).
+/// </summary>
+public static class Backends
+{
+    /// <summary>
+    /// Loads the backend named by <paramref name="specifier"/> (see <see cref="BackendSpecifier"/>): <c>cpu</c>,
+    /// <c>cpu:threads=1</c>, <c>python@numpy</c>, <c>./libx.so</c>, <c>path/to/manifest.json</c>.
+    /// Every failure is a <see cref="BackendException"/> with a one-line message.
+    /// </summary>
+    public static IBackend Load(string specifier)
+    {
+        BackendSpecifier spec;
+        try
+        {
+            spec = BackendSpecifier.Parse(specifier);
+        }
+        catch (FormatException e)
+        {
+            throw new BackendException(QiboErrorCode.InvalidArgument, e.Message, inner: e);
+        }
+        string library = ResolveLibrary(spec);
+        return new NativeBackend(LoadedLibrary.Get(library), spec.Text, spec.Options);
+    }
+
+    /// <summary>The installed backends' manifests (no library is loaded); unreadable manifests go to <paramref name="problems"/>.</summary>
+    public static IReadOnlyList<BackendManifest> List(List<string>? problems = null) => BackendDiscovery.FindAll(problems);
+
+    private static string ResolveLibrary(BackendSpecifier spec)
+    {
+        if (spec.Path is not null)
+        {
+            if (!spec.Path.EndsWith(".json", StringComparison.Ordinal)) return spec.Path;
+            return ReadManifest(spec.Path).LibraryPath;
+        }
+        var problems = new List<string>();
+        var all = BackendDiscovery.FindAll(problems);
+        BackendManifest? manifest = all.FirstOrDefault(m => m.Name == spec.Name);
+        if (manifest is null)
+        {
+            string known = all.Count == 0 ? "none found" : string.Join(", ", all.Select(m => m.Name));
+            string hint = spec.Text.Contains('@') ? $" (the '{spec.Name}' language bridge is not installed)" : "";
+            throw new BackendException(QiboErrorCode.InvalidArgument,
+                $"unknown backend '{spec.Text}'{hint}; installed: {known}. Searched: {string.Join(":", BackendDiscovery.SearchPaths())}");
+        }
+        CheckAbi(manifest);
+        return manifest.LibraryPath;
+    }
+
+    private static BackendManifest ReadManifest(string path)
+    {
+        try
+        {
+            var manifest = BackendManifest.Read(path);
+            CheckAbi(manifest);
+            return manifest;
+        }
+        catch (FormatException e)
+        {
+            throw new BackendException(QiboErrorCode.InvalidArgument, e.Message, inner: e);
+        }
+    }
+
+    private static void CheckAbi(BackendManifest manifest)
+    {
+        string major = manifest.AbiVersion.Split('.')[0];
+        if (major != AbiVersion.Major.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        {
+            throw new BackendException(QiboErrorCode.VersionMismatch,
+                $"backend '{manifest.Name}' ({manifest.ManifestPath}) declares ABI {manifest.AbiVersion}; this host speaks {AbiVersion.Major}.{AbiVersion.Minor}");
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using System.Runtime.InteropServices;
+using QiboAccel.Abi;
+
+namespace QiboAccel.NativeLoader;
+
+/// <summary>
+/// A backend shared library that passed the handshake: its path and its function table. Libraries are
+/// loaded once per path and never unloaded (NativeAOT runtimes, among others, cannot survive dlclose).
+/// </summary>
+internal sealed unsafe class LoadedLibrary
+{
+    private static readonly Dictionary<string, LoadedLibrary> Cache = new(StringComparer.Ordinal);
+    private static readonly Lock CacheLock = new();
+
+    private LoadedLibrary(string path, QiboBackendApi* api)
+    {
+        Path = path;
+        Api = api;
+        AbiVersion = $"{api->AbiMajor}.{api->AbiMinor}";
+    }
+
+    /// <summary>Absolute path of the library.</summary>
+    public string Path { get; }
+
+    /// <summary>The backend's function table (lives for the process).</summary>
+    public QiboBackendApi* Api { get; }
+
+    /// <summary>The ABI version the table reports.</summary>
+    public string AbiVersion { get; }
+
+    /// <summary>Loads (once) and checks the library at <paramref name="path"/>; every failure is a clear <see cref="BackendException"/>.</summary>
+    public static LoadedLibrary Get(string path)
+    {
+        string full = System.IO.Path.GetFullPath(path);
+        lock (CacheLock)
+        {
+            if (Cache.TryGetValue(full, out var cached)) return cached;
+            var loaded = Load(full);
+            Cache[full] = loaded;
+            return loaded;
+        }
+    }
+
+    private static LoadedLibrary Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new BackendException(QiboErrorCode.InvalidArgument, $"backend library '{path}' does not exist");
+        }
+        CheckElf(path);
+        nint handle;
+        try
+        {
+            handle = NativeLibrary.Load(path);
+        }
+        catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
+        {
+            throw new BackendException(QiboErrorCode.InvalidArgument, $"cannot load backend library '{path}': {e.Message}", inner: e);
+        }
+        if (!NativeLibrary.TryGetExport(handle, Abi.AbiVersion.EntryPoint, out nint entry))
+        {
+            throw new BackendException(QiboErrorCode.InvalidArgument,
+                $"'{path}' is not a QiboAccel backend: it does not export {Abi.AbiVersion.EntryPoint}");
+        }
+        var getApi = (delegate* unmanaged[Cdecl]<QiboApiRequest*, QiboErrorCode>)entry;
+        var request = new QiboApiRequest
+        {
+            StructSize = (nuint)sizeof(QiboApiRequest),
+            HostMajor = Abi.AbiVersion.Major,
+            HostMinor = Abi.AbiVersion.Minor,
+        };
+        // A NativeAOT backend starts its runtime on this first call; under a tight `ulimit -v` that start can fail
+        // and abort the process before we can report anything (set DOTNET_GCRegionRange, see the README).
+        QiboErrorCode code = getApi(&request);
+        if (code == QiboErrorCode.VersionMismatch || (code == QiboErrorCode.Ok && request.BackendMajor != Abi.AbiVersion.Major))
+        {
+            throw new BackendException(QiboErrorCode.VersionMismatch,
+                $"'{path}' implements backend ABI {request.BackendMajor}.{request.BackendMinor}; this host speaks {Abi.AbiVersion.Major}.{Abi.AbiVersion.Minor} (major versions must match)");
+        }
+        if (code != QiboErrorCode.Ok)
+        {
+            throw new BackendException(code, $"'{path}': {Abi.AbiVersion.EntryPoint} failed with {code}");
+        }
+        QiboBackendApi* api = request.Api;
+        if (api == null)
+        {
+            throw new BackendException(QiboErrorCode.InvalidArgument, $"'{path}': {Abi.AbiVersion.EntryPoint} returned success but no function table");
+        }
+        nuint minimum = (nuint)sizeof(QiboBackendApi);
+        if (api->StructSize < minimum)
+        {
+            throw new BackendException(QiboErrorCode.InvalidArgument,
+                $"'{path}': function table is {api->StructSize} bytes; ABI {Abi.AbiVersion.Major}.0 needs at least {minimum}");
+        }
+        if (api->AbiMajor != Abi.AbiVersion.Major)
+        {
+            throw new BackendException(QiboErrorCode.VersionMismatch,
+                $"'{path}': function table reports ABI {api->AbiMajor}.{api->AbiMinor}; this host speaks {Abi.AbiVersion.Major}.{Abi.AbiVersion.Minor}");
+        }
+        var missing = new List<string>();
+        if (api->ErrorCode == null) missing.Add("error_code");
+        if (api->ErrorMessage == null) missing.Add("error_message");
+        if (api->ErrorOpIndex == null) missing.Add("error_op_index");
+        if (api->ErrorDestroy == null) missing.Add("error_destroy");
+        if (api->BackendCreate == null) missing.Add("backend_create");
+        if (api->BackendDestroy == null) missing.Add("backend_destroy");
+        if (api->BackendGetInfo == null) missing.Add("backend_get_info");
+        if (api->StateCreate == null) missing.Add("state_create");
+        if (api->StateDestroy == null) missing.Add("state_destroy");
+        if (api->StateSetAmplitudes == null) missing.Add("state_set_amplitudes");
+        if (api->StateGetAmplitudes == null) missing.Add("state_get_amplitudes");
+        if (api->StateApply == null) missing.Add("state_apply");
+        if (missing.Count > 0)
+        {
+            throw new BackendException(QiboErrorCode.InvalidArgument,
+                $"'{path}': required function table slots are NULL: {string.Join(", ", missing)}");
+        }
+        return new LoadedLibrary(path, api);
+    }
+
+    private static void CheckElf(string path)
+    {
+        Span<byte> magic = stackalloc byte[4];
+        int read;
+        try
+        {
+            using var f = File.OpenRead(path);
+            read = f.Read(magic);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BackendException(QiboErrorCode.InvalidArgument, $"cannot read backend library '{path}': {e.Message}", inner: e);
+        }
+        if (read < 4 || magic[0] != 0x7f || magic[1] != (byte)'E' || magic[2] != (byte)'L' || magic[3] != (byte)'F')
+        {
+            throw new BackendException(QiboErrorCode.InvalidArgument, $"'{path}' is not a shared library (no ELF header)");
+        }
+    }
+}

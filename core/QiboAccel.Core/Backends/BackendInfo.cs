@@ -1,0 +1,30 @@
+using QiboAccel.Abi;
+
+namespace QiboAccel;
+
+/// <summary>What a loaded backend says about itself (qibo_backend_info), plus where it came from.</summary>
+/// <param name="Name">Short name, e.g. "cpu".</param>
+/// <param name="Version">The backend's own version.</param>
+/// <param name="Description">One line for humans.</param>
+/// <param name="Device">What this instance runs on.</param>
+/// <param name="MaxQubits">Largest state vector accepted.</param>
+/// <param name="Precisions">Supported precisions.</param>
+/// <param name="MaxMatrixTargets">Largest dense matrix operation (0 = no limit).</param>
+/// <param name="NativeOps">Operation kinds implemented natively; the host lowers the rest to matrices.</param>
+/// <param name="LibraryPath">The shared library the backend was loaded from.</param>
+/// <param name="AbiVersion">The ABI version the backend reports, "major.minor".</param>
+public sealed record BackendInfo(
+    string Name,
+    string Version,
+    string Description,
+    string Device,
+    int MaxQubits,
+    IReadOnlyList<Precision> Precisions,
+    int MaxMatrixTargets,
+    IReadOnlySet<QiboOpKind> NativeOps,
+    string LibraryPath,
+    string AbiVersion)
+{
+    /// <summary>True when the backend applies <paramref name="kind"/> itself.</summary>
+    public bool IsNative(QiboOpKind kind) => NativeOps.Contains(kind);
+}

@@ -1,0 +1,61 @@
+using System.Text.Json;
+
+namespace QiboAccel.Discovery;
+
+/// <summary>
+/// A backend's manifest: a small JSON file that lets a host list backends without loading any code
+/// (the Vulkan loader's idea). Format, version 1:
+/// <code>{ "manifest_version": 1, "name": "cpu", "library_path": "libqibo_cpu.so", "abi_version": "1.0", "description": "…" }</code>
+/// <c>library_path</c> is absolute or relative to the manifest's folder.
+/// </summary>
+/// <param name="Name">The backend's name, as users type it (<c>cpu</c>; <c>python</c> for the Python bridge).</param>
+/// <param name="LibraryPath">Absolute path of the shared library.</param>
+/// <param name="AbiVersion">ABI version the library implements, "major.minor".</param>
+/// <param name="Description">One line for humans.</param>
+/// <param name="ManifestPath">Where the manifest was read from.</param>
+public sealed record BackendManifest(string Name, string LibraryPath, string AbiVersion, string Description, string ManifestPath)
+{
+    /// <summary>The manifest format this host reads.</summary>
+    public const int FormatVersion = 1;
+
+    /// <summary>Reads a manifest; every problem is a <see cref="FormatException"/> naming the file and the field.</summary>
+    public static BackendManifest Read(string path)
+    {
+        string full = Path.GetFullPath(path);
+        string text;
+        try
+        {
+            text = File.ReadAllText(full);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new FormatException($"{full}: cannot read backend manifest: {e.Message}", e);
+        }
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            JsonElement root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) throw new FormatException($"{full}: a backend manifest is a JSON object");
+            int format = root.TryGetProperty("manifest_version", out var fv) && fv.TryGetInt32(out int f) ? f : -1;
+            if (format != FormatVersion)
+            {
+                throw new FormatException($"{full}: manifest_version must be {FormatVersion}, found {(format < 0 ? "none" : format)}");
+            }
+            string name = RequiredString(root, "name", full);
+            string library = RequiredString(root, "library_path", full);
+            string abi = RequiredString(root, "abi_version", full);
+            string description = root.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString()! : "";
+            string dir = Path.GetDirectoryName(full)!;
+            return new BackendManifest(name, Path.GetFullPath(Path.Combine(dir, library)), abi, description, full);
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"{full}:{e.LineNumber + 1}: invalid JSON in backend manifest: {e.Message}", e);
+        }
+    }
+
+    private static string RequiredString(JsonElement root, string field, string path)
+        => root.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(v.GetString())
+            ? v.GetString()!
+            : throw new FormatException($"{path}: backend manifest needs a non-empty string \"{field}\"");
+}

@@ -1,0 +1,46 @@
+using System.Numerics;
+using QiboAccel.Abi;
+using QiboAccel.Gates;
+
+namespace QiboAccel.Execution;
+
+/// <summary>
+/// Turns gates into ABI records a given backend understands: a kind the backend declares native crosses as
+/// itself (parameters only); anything else crosses as its dense matrix (MATRIX), which every backend implements.
+/// </summary>
+public static class Lowering
+{
+    /// <summary>Appends <paramref name="gate"/> to <paramref name="batch"/> in the form <paramref name="info"/> accepts.</summary>
+    public static void AddGate(OpBatch batch, Gate gate, BackendInfo info, int source = -1)
+    {
+        QiboOpKind op = gate.Definition.Op;
+        int[] targets = [.. gate.Targets];
+        int[] controls = [.. gate.Controls];
+        if (op != QiboOpKind.Matrix && info.IsNative(op))
+        {
+            double[] parameters = [.. gate.Parameters];
+            ReadOnlySpan<Complex> block = op == QiboOpKind.GeneralizedFSim ? gate.UserMatrix : default;
+            batch.Add(op, targets, controls, parameters, block, source: source);
+            return;
+        }
+        if (info.MaxMatrixTargets > 0 && targets.Length > info.MaxMatrixTargets)
+        {
+            throw new BackendException(QiboErrorCode.Unsupported,
+                $"{gate.Name} on {targets.Length} qubits: backend '{info.Name}' applies matrices on at most {info.MaxMatrixTargets} qubits");
+        }
+        if (op != QiboOpKind.Matrix && OpMatrices.IsDiagonal(op) && info.IsNative(QiboOpKind.Diagonal))
+        {
+            Complex[] m = gate.TargetMatrix();
+            int dim = 1 << targets.Length;
+            var diagonal = new Complex[dim];
+            for (int i = 0; i < dim; i++) diagonal[i] = m[i * dim + i];
+            batch.Add(QiboOpKind.Diagonal, targets, controls, matrix: diagonal, source: source);
+            return;
+        }
+        batch.Add(QiboOpKind.Matrix, targets, controls, matrix: gate.TargetMatrix(), source: source);
+    }
+
+    /// <summary>Appends X on <paramref name="qubit"/> (used by reset).</summary>
+    public static void AddX(OpBatch batch, int qubit, BackendInfo info, int source = -1)
+        => AddGate(batch, Gate.Create(GateKind.X, [qubit]), info, source);
+}

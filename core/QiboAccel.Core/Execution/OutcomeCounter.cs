@@ -1,0 +1,38 @@
+using System.Text;
+using QiboAccel.Circuits;
+
+namespace QiboAccel.Execution;
+
+/// <summary>Counts shots by the sampled qubits' outcomes and by each classical register's bits.</summary>
+internal sealed class OutcomeCounter(Circuit circuit, int[] qubits)
+{
+    private readonly Dictionary<string, int> _frequencies = [];
+    private readonly Dictionary<string, Dictionary<string, int>> _registers =
+        circuit.ClassicalRegisters.ToDictionary(r => r.Name, _ => new Dictionary<string, int>());
+    private readonly StringBuilder _key = new();
+
+    public IReadOnlyList<int> Qubits { get; } = qubits;
+
+    /// <summary>Records one shot: <paramref name="bitOfQubit"/>[q] is qubit q's outcome; <paramref name="cbits"/> the classical bits.</summary>
+    public void Add(int[] bitOfQubit, byte[] cbits)
+    {
+        _key.Clear();
+        foreach (int q in Qubits) _key.Append(bitOfQubit[q] == 1 ? '1' : '0');
+        Increment(_frequencies, _key.ToString());
+        foreach (ClassicalRegister reg in circuit.ClassicalRegisters)
+        {
+            _key.Clear();
+            for (int i = 0; i < reg.Size; i++) _key.Append(cbits[reg.Offset + i] == 1 ? '1' : '0');
+            Increment(_registers[reg.Name], _key.ToString());
+        }
+    }
+
+    public IReadOnlyDictionary<string, int> Frequencies() => new SortedDictionary<string, int>(_frequencies, StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> RegisterFrequencies()
+        => _registers.ToDictionary(kv => kv.Key,
+            kv => (IReadOnlyDictionary<string, int>)new SortedDictionary<string, int>(kv.Value, StringComparer.Ordinal));
+
+    private static void Increment(Dictionary<string, int> counts, string key)
+        => counts[key] = counts.TryGetValue(key, out int n) ? n + 1 : 1;
+}
