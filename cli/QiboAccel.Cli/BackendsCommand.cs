@@ -1,0 +1,99 @@
+using System.Text.Json;
+using QiboAccel.Discovery;
+
+namespace QiboAccel.Cli;
+
+/// <summary><c>qiboaccel backends</c>: the manifests found, and what each backend says about itself.</summary>
+internal static class BackendsCommand
+{
+    public static int Execute(string[] args)
+    {
+        var cl = new CommandLine(args, new HashSet<string> { "json" });
+        bool json = cl.Flag("json");
+        cl.RejectUnknown();
+        if (cl.Positionals.Count > 0) throw new UsageException("backends takes no arguments");
+
+        var problems = new List<string>();
+        var manifests = Backends.List(problems);
+        var rows = new List<(BackendManifest Manifest, BackendInfo? Info, string? Error)>();
+        foreach (var m in manifests)
+        {
+            try
+            {
+                using var backend = Backends.Load(m.ManifestPath);
+                rows.Add((m, backend.Info, null));
+            }
+            catch (BackendException e)
+            {
+                rows.Add((m, null, e.Message));
+            }
+        }
+        if (json) WriteJson(rows, problems);
+        else WriteText(rows, problems);
+        return 0;
+    }
+
+    private static void WriteText(List<(BackendManifest Manifest, BackendInfo? Info, string? Error)> rows, List<string> problems)
+    {
+        if (rows.Count == 0)
+        {
+            Console.WriteLine($"no backends found; searched {string.Join(":", BackendDiscovery.SearchPaths())}");
+        }
+        foreach (var (m, info, error) in rows)
+        {
+            Console.WriteLine($"{m.Name,-12} {m.Description}");
+            Console.WriteLine($"{"",12} library   {m.LibraryPath} (ABI {m.AbiVersion})");
+            if (info is null)
+            {
+                Console.WriteLine($"{"",12} UNAVAILABLE: {error}");
+                continue;
+            }
+            Console.WriteLine($"{"",12} version   {info.Version}; device: {info.Device}");
+            Console.WriteLine($"{"",12} limits    up to {info.MaxQubits} qubits; precisions {string.Join(", ", info.Precisions.Select(p => p.Name()))}; "
+                + (info.MaxMatrixTargets == 0 ? "matrices on any number of qubits" : $"matrices on up to {info.MaxMatrixTargets} qubits"));
+            Console.WriteLine($"{"",12} native    {string.Join(" ", info.NativeOps.Order().Select(k => k.ToString()))}");
+        }
+        foreach (string p in problems) Console.WriteLine($"warning: {p}");
+    }
+
+    private static void WriteJson(List<(BackendManifest Manifest, BackendInfo? Info, string? Error)> rows, List<string> problems)
+    {
+        using var w = new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true });
+        w.WriteStartObject();
+        w.WriteStartArray("backends");
+        foreach (var (m, info, error) in rows)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", m.Name);
+            w.WriteString("manifest", m.ManifestPath);
+            w.WriteString("library", m.LibraryPath);
+            w.WriteString("abi_version", m.AbiVersion);
+            w.WriteBoolean("available", info is not null);
+            if (info is null)
+            {
+                w.WriteString("error", error);
+            }
+            else
+            {
+                w.WriteString("version", info.Version);
+                w.WriteString("device", info.Device);
+                w.WriteNumber("max_qubits", info.MaxQubits);
+                w.WriteStartArray("precisions");
+                foreach (var p in info.Precisions) w.WriteStringValue(p.Name());
+                w.WriteEndArray();
+                w.WriteNumber("max_matrix_targets", info.MaxMatrixTargets);
+                w.WriteStartArray("native_ops");
+                foreach (var k in info.NativeOps.Order()) w.WriteStringValue(k.ToString());
+                w.WriteEndArray();
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("problems");
+        foreach (string p in problems) w.WriteStringValue(p);
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.Flush();
+        Console.WriteLine();
+    }
+}

@@ -1,0 +1,44 @@
+using QiboAccel;
+using QiboAccel.Cli;
+using QiboAccel.Qasm;
+
+const string Usage = """
+    usage: qiboaccel <command> [options]
+
+    commands:
+      run CIRCUIT.qasm   run an OpenQASM 2.0 circuit
+          --backend SPEC            cpu (default), cpu:threads=N, a path to a .so or manifest, LANG@NAME
+          --precision double|single amplitude precision (default double)
+          --shots N                 sample N shots
+          --seed S                  seed of the host random numbers (default: random, printed)
+          --state                   print the final state vector
+          --json                    print one JSON object on stdout
+      backends [--json]  list installed backends (manifests) and their capabilities
+      help               this text
+    """;
+
+try
+{
+    if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
+    {
+        Console.WriteLine(Usage);
+        return args.Length == 0 ? 2 : 0;
+    }
+    return args[0] switch
+    {
+        "run" => RunCommand.Execute(args[1..]),
+        "backends" => BackendsCommand.Execute(args[1..]),
+        _ => throw new UsageException($"unknown command '{args[0]}' (try: qiboaccel help)"),
+    };
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine($"qiboaccel: {e.Message}");
+    return 2;
+}
+catch (Exception e) when (e is QasmException or BackendException or FormatException or ArgumentException or IOException
+                              or UnauthorizedAccessException or InvalidOperationException)
+{
+    Console.Error.WriteLine($"qiboaccel: error: {e.Message}");
+    return 1;
+}

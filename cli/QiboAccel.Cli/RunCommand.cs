@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using QiboAccel.Circuits;
+using QiboAccel.Execution;
+using QiboAccel.Qasm;
+
+namespace QiboAccel.Cli;
+
+/// <summary><c>qiboaccel run CIRCUIT.qasm ...</c></summary>
+internal static class RunCommand
+{
+    private static readonly HashSet<string> Flags = ["state", "json"];
+
+    public static int Execute(string[] args)
+    {
+        var cl = new CommandLine(args, Flags);
+        if (cl.Positionals.Count != 1) throw new UsageException("run needs exactly one circuit file: qiboaccel run CIRCUIT.qasm");
+        string file = cl.Positionals[0];
+        string spec = cl.Value("backend") ?? "cpu";
+        Precision precision = PrecisionExtensions.Parse(cl.Value("precision") ?? "double");
+        int shots = (int)(cl.Integer("shots", 0, int.MaxValue) ?? 0);
+        ulong? seed = cl.Value("seed") is { } s
+            ? ulong.TryParse(s, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out ulong v)
+                ? v : throw new UsageException($"--seed must be a whole number from 0 to {ulong.MaxValue}, got '{s}'")
+            : null;
+        bool wantState = cl.Flag("state");
+        bool json = cl.Flag("json");
+        cl.RejectUnknown();
+
+        var total = Stopwatch.StartNew();
+        var parse = Stopwatch.StartNew();
+        Circuit circuit = QasmParser.ParseFile(file);
+        parse.Stop();
+
+        var load = Stopwatch.StartNew();
+        using IBackend backend = Backends.Load(spec);
+        load.Stop();
+
+        var progress = new ConsoleProgress("shots");
+        ExecutionResult result = backend.Execute(circuit, shots, seed, precision, returnState: wantState, progress: progress);
+        progress.Done();
+        total.Stop();
+
+        var timings = new Timings(parse.Elapsed.TotalSeconds, load.Elapsed.TotalSeconds, result.SimulationSeconds,
+            result.SamplingSeconds, total.Elapsed.TotalSeconds);
+        if (json)
+        {
+            JsonReport.Write(Console.OpenStandardOutput(), file, circuit, backend.Info, result, timings);
+        }
+        else
+        {
+            TextReport.Write(Console.Out, file, circuit, backend.Info, result, timings);
+        }
+        return 0;
+    }
+}
+
+/// <summary>Wall-clock seconds of each phase of a run.</summary>
+internal sealed record Timings(double Parse, double Load, double Simulate, double Sample, double Total);
