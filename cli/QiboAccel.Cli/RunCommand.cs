@@ -28,8 +28,10 @@ internal static class RunCommand
 
         var total = Stopwatch.StartNew();
         var parse = Stopwatch.StartNew();
-        Circuit circuit = QasmParser.ParseFile(file);
+        var warnings = new List<string>();
+        Circuit circuit = QasmParser.ParseFile(file, warnings);
         parse.Stop();
+        foreach (string warning in warnings) Console.Error.WriteLine($"qiboaccel: {warning}");
 
         var load = Stopwatch.StartNew();
         using IBackend backend = Backends.Load(spec);

@@ -11,7 +11,7 @@
  *  - Major versions must match. Minor versions only ever append: new table
  *    slots at the end, new fields at the end of argument structs, new
  *    operation kinds, new flag bits. Nothing is removed or reordered within a
- *    major version. abi/ABI_MANIFEST.md lists what each minor version added.
+ *    major version. abi/abi-manifest.txt lists every item and the version that added it.
  *  - The table and every argument struct begin with `struct_size`, set by
  *    whoever allocates the struct. A reader never touches bytes beyond the
  *    struct_size it was handed; a writer never writes beyond it. A NULL table
@@ -196,7 +196,7 @@ typedef struct qibo_op {
 typedef struct qibo_circuit {
     size_t struct_size;
     uint32_t n_qubits;      /* must equal the state's qubit count */
-    uint32_t op_size;       /* stride of ops in bytes, >= 64 */
+    uint32_t op_size;       /* stride of ops in bytes: >= 64 and a multiple of 8 */
     uint64_t n_ops;
     const void* ops;        /* n_ops records of op_size bytes */
     const uint32_t* qubits; /* qubit indices referenced by the records */
@@ -315,7 +315,8 @@ typedef struct qibo_backend_api {
     uint32_t abi_minor;    /* QIBO_ABI_VERSION_MINOR the backend was built with */
 
     /* Errors. [thread-safe]; one error object is not shared between threads. */
-    qibo_error_code (*error_code)(const qibo_error* error);
+    /** A qibo_error_code (enums cross as uint32_t: C leaves enum sizes to the compiler). */
+    uint32_t (*error_code)(const qibo_error* error);
     /** UTF-8, valid until error_destroy. Never NULL. */
     const char* (*error_message)(const qibo_error* error);
     /** Index of the failing operation in the circuit passed to state_apply,
@@ -368,14 +369,14 @@ typedef struct qibo_api_request {
 } qibo_api_request;
 
 /**
- * [thread-safe] The only symbol a backend exports. Returns QIBO_OK and sets
+ * [thread-safe] The only symbol a backend exports. Returns (as uint32_t) QIBO_OK and sets
  * request->api when request->host_major equals the backend's major version;
  * QIBO_ERROR_VERSION_MISMATCH (with backend_major/minor filled in) when it
  * does not; QIBO_ERROR_INVALID_ARGUMENT for a NULL or undersized request.
  * The table lives for the life of the process.
  */
-typedef qibo_error_code (*qibo_backend_get_api_fn)(qibo_api_request* request);
-QIBO_EXPORT qibo_error_code qibo_backend_get_api(qibo_api_request* request);
+typedef uint32_t (*qibo_backend_get_api_fn)(qibo_api_request* request);
+QIBO_EXPORT uint32_t qibo_backend_get_api(qibo_api_request* request);
 
 /** True when the table handed back is large enough to hold slot `field`
  *  (a slot appended by a later minor version may be missing). */

@@ -14,6 +14,7 @@ public sealed class Gate : Operation
     private readonly int[] _controls;
     private readonly double[] _parameters;
     private readonly Complex[]? _matrix;
+    private readonly int[] _qubits;
 
     private Gate(GateKind kind, int[] controls, int[] targets, double[] parameters, Complex[]? matrix)
     {
@@ -22,6 +23,7 @@ public sealed class Gate : Operation
         _targets = targets;
         _parameters = parameters;
         _matrix = matrix;
+        _qubits = [.. controls, .. targets];
         Validate();
     }
 
@@ -47,7 +49,7 @@ public sealed class Gate : Operation
     public ReadOnlySpan<Complex> UserMatrix => _matrix;
 
     /// <inheritdoc />
-    public override IReadOnlyList<int> Qubits => [.. _controls, .. _targets];
+    public override IReadOnlyList<int> Qubits => _qubits;
 
     /// <summary>
     /// Creates a gate with qubits in qibo's constructor order: built-in controls first, then targets
@@ -118,11 +120,15 @@ public sealed class Gate : Operation
         {
             throw new ArgumentException($"GeneralizedfSim needs a 2x2 block, got {_matrix.Length} entries");
         }
-        var seen = new HashSet<int>();
-        foreach (int q in Qubits)
+        // Gates touch a handful of qubits: a quadratic scan beats a set, and parsing large files calls this per gate.
+        int[] qubits = _qubits;
+        for (int i = 0; i < qubits.Length; i++)
         {
-            if (q < 0) throw new ArgumentException($"{def.Name}: qubit {q} is negative");
-            if (!seen.Add(q)) throw new ArgumentException($"{def.Name}: qubit {q} is used twice");
+            if (qubits[i] < 0) throw new ArgumentException($"{def.Name}: qubit {qubits[i]} is negative");
+            for (int j = 0; j < i; j++)
+            {
+                if (qubits[j] == qubits[i]) throw new ArgumentException($"{def.Name}: qubit {qubits[i]} is used twice");
+            }
         }
     }
 }

@@ -1,8 +1,9 @@
 using QiboAccel.Circuits;
 using QiboAccel.Gates;
 using QiboAccel.Qasm;
-using QiboAccel.Tests.Backends;
-using QiboAccel.Tests.Reference;
+using QiboAccel.Conformance;
+using QiboAccel.Conformance.Reference;
+using QiboAccel.Execution;
 using QiboAccel.Tests.Support;
 
 namespace QiboAccel.Tests.Execution;
@@ -41,7 +42,7 @@ public class QasmBenchRunTests : IDisposable
         if (gatesAndFinalMeasurementsOnly && circuit.Operations.Count * (1L << circuit.NQubits) < 400_000_000L)
         {
             var expected = ReferenceSimulator.Run(circuit);
-            BackendSuite.AssertStatesClose(expected, result.State!, 1e-9);
+            Check.StatesClose(expected, result.State!, 1e-9);
         }
     }
 

@@ -1,7 +1,7 @@
 using System.Numerics;
 using QiboAccel.Abi;
 using QiboAccel.Gates;
-using QiboAccel.Tests.Reference;
+using QiboAccel.Conformance.Reference;
 
 namespace QiboAccel.Tests.Gates;
 

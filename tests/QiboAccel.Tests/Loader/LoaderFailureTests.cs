@@ -13,7 +13,7 @@ public sealed class BrokenBackends : IDisposable
         string source = RepoPaths.Combine("tests", "QiboAccel.Tests", "Loader", "broken_backend.c");
         foreach (string fault in Faults)
         {
-            var psi = new ProcessStartInfo("gcc", ["-std=c99", "-shared", "-fPIC", "-Wall", "-Werror", "-Wno-unused-function",
+            var psi = new ProcessStartInfo("gcc", ["-std=c99", "-shared", "-fPIC", "-Wall", "-Werror", "-Wno-unused-function", "-Wno-unused-variable",
                 $"-D{fault}", "-I", RepoPaths.Combine("abi", "include"), "-o", PathOf(fault), source])
             {
                 RedirectStandardError = true,

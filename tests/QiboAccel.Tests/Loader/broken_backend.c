@@ -13,7 +13,7 @@
 struct qibo_error { qibo_error_code code; char message[128]; };
 static int dummy_backend;
 
-static qibo_error_code err_code(const qibo_error* e) { return e->code; }
+static uint32_t err_code(const qibo_error* e) { return e->code; }
 static const char* err_message(const qibo_error* e) { return e->message; }
 static int64_t err_op(const qibo_error* e) { (void)e; return -1; }
 static void err_destroy(qibo_error* e) { free(e); }
@@ -52,7 +52,7 @@ static void destroy_nothing(qibo_state* s) { (void)s; }
 static qibo_backend_api table;
 
 #ifndef BROKEN_NO_SYMBOL
-QIBO_EXPORT qibo_error_code qibo_backend_get_api(qibo_api_request* r) {
+QIBO_EXPORT uint32_t qibo_backend_get_api(qibo_api_request* r) {
     table.struct_size = sizeof table;
 #ifdef BROKEN_SMALL_TABLE
     table.struct_size = offsetof(qibo_backend_api, state_create);

@@ -2,14 +2,14 @@ using System.Numerics;
 using QiboAccel.Circuits;
 using QiboAccel.Gates;
 
-namespace QiboAccel.Tests.Reference;
+namespace QiboAccel.Conformance.Reference;
 
 /// <summary>
 /// A deliberately simple state-vector simulator: for every gate, build its analytic matrix (from
 /// <see cref="Analytic"/>, not from the library), and apply it amplitude by amplitude with no tricks.
 /// Slow and obviously right; the yardstick for every backend.
 /// </summary>
-internal sealed class ReferenceSimulator
+public sealed class ReferenceSimulator
 {
     public ReferenceSimulator(int nQubits)
     {

@@ -1,12 +1,12 @@
 using System.Numerics;
 
-namespace QiboAccel.Tests.Reference;
+namespace QiboAccel.Conformance.Reference;
 
 /// <summary>
 /// Gate matrices written from their textbook definitions (Pauli algebra, exponentials of generators, Kronecker
 /// products), independently of the library's tables, so tests can check the library against them.
 /// </summary>
-internal static class Analytic
+public static class Analytic
 {
     public static readonly Complex I = Complex.ImaginaryOne;
 

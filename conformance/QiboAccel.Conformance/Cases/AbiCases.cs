@@ -1,0 +1,227 @@
+using System.Runtime.InteropServices;
+using QiboAccel.Abi;
+
+namespace QiboAccel.Conformance.Cases;
+
+/// <summary>
+/// The raw ABI, below the managed wrapper: the handshake, struct sizes from older and newer hosts, NULL arguments,
+/// the error object's lifecycle and the record stride. These call the backend's table directly.
+/// </summary>
+internal static unsafe class AbiCases
+{
+    public static IEnumerable<ConformanceCase> All()
+    {
+        yield return new("abi-handshake", "same major → table; newer minor host accepted; other major → VERSION_MISMATCH with the backend's version; bad requests refused", Handshake);
+        yield return new("abi-struct-sizes", "undersized argument structs are refused; oversized ones (a newer host) work; outputs never written past struct_size", StructSizes);
+        yield return new("abi-null-arguments", "NULL argument structs and handles give errors (or are ignored by destroy), never a crash", NullArguments);
+        yield return new("abi-error-objects", "an error has a failure code, a stable message, op index -1 outside state_apply, and can be destroyed", ErrorObjects);
+        yield return new("abi-record-stride", "records are read with op_size: 80-byte records give the same result as 64-byte ones", RecordStride);
+    }
+
+    private static delegate* unmanaged[Cdecl]<QiboApiRequest*, uint> EntryPoint(ConformanceContext c)
+    {
+        nint handle = NativeLibrary.Load(c.Backend.Info.LibraryPath);
+        return (delegate* unmanaged[Cdecl]<QiboApiRequest*, uint>)NativeLibrary.GetExport(handle, AbiVersion.EntryPoint);
+    }
+
+    private static QiboBackendApi* Table(ConformanceContext c)
+    {
+        var request = new QiboApiRequest { StructSize = (nuint)sizeof(QiboApiRequest), HostMajor = AbiVersion.Major, HostMinor = AbiVersion.Minor };
+        Check.True(EntryPoint(c)(&request) == (uint)QiboErrorCode.Ok && request.Api != null, "handshake failed");
+        return request.Api;
+    }
+
+    private static void Handshake(ConformanceContext c)
+    {
+        var getApi = EntryPoint(c);
+        var ok = new QiboApiRequest { StructSize = (nuint)sizeof(QiboApiRequest), HostMajor = 1, HostMinor = 0 };
+        Check.True(getApi(&ok) == 0 && ok.Api != null, "host 1.0: no table");
+        Check.True(ok.BackendMajor == 1, $"host 1.0: backend_major {ok.BackendMajor}");
+        Check.True(ok.Api->StructSize >= (nuint)sizeof(QiboBackendApi), $"table of {ok.Api->StructSize} bytes is smaller than ABI 1.0's {sizeof(QiboBackendApi)}");
+        Check.True(ok.Api->AbiMajor == 1, $"table reports major {ok.Api->AbiMajor}");
+
+        var newer = new QiboApiRequest { StructSize = (nuint)sizeof(QiboApiRequest), HostMajor = 1, HostMinor = 99 };
+        Check.True(getApi(&newer) == 0 && newer.Api != null, "host 1.99 (a newer minor) must be accepted");
+
+        var future = new QiboApiRequest { StructSize = (nuint)sizeof(QiboApiRequest), HostMajor = 2, HostMinor = 0 };
+        uint code = getApi(&future);
+        Check.True(code == (uint)QiboErrorCode.VersionMismatch, $"host 2.0: code {code}, expected VERSION_MISMATCH");
+        Check.True(future.Api == null, "host 2.0: a table was handed out");
+        Check.True(future.BackendMajor == 1, $"host 2.0: backend_major {future.BackendMajor}, expected 1");
+
+        var tiny = new QiboApiRequest { StructSize = 4, HostMajor = 1 };
+        Check.True(getApi(&tiny) == (uint)QiboErrorCode.InvalidArgument, "a 4-byte request must be refused");
+        Check.True(getApi(null) == (uint)QiboErrorCode.InvalidArgument, "a NULL request must be refused");
+    }
+
+    private static void StructSizes(ConformanceContext c)
+    {
+        QiboBackendApi* api = Table(c);
+        QiboBackend* backend = CreateBackend(api);
+        try
+        {
+            // Undersized create args: refused.
+            var small = new QiboStateCreateArgs { StructSize = 8, Backend = backend, NQubits = 2, Precision = QiboPrecision.Complex128 };
+            ExpectError(api, api->StateCreate(&small), "state_create with struct_size 8");
+
+            // Oversized (a newer host appended fields, zeroed): accepted.
+            byte* big = stackalloc byte[sizeof(QiboStateCreateArgs) + 32];
+            new Span<byte>(big, sizeof(QiboStateCreateArgs) + 32).Clear();
+            var args = (QiboStateCreateArgs*)big;
+            args->StructSize = (nuint)(sizeof(QiboStateCreateArgs) + 32);
+            args->Backend = backend;
+            args->NQubits = 2;
+            args->Precision = QiboPrecision.Complex128;
+            args->Kind = QiboStateKind.Vector;
+            QiboError* error = api->StateCreate(args);
+            Check.True(error == null, $"state_create with a larger struct_size failed: {Message(api, error)}");
+            api->StateDestroy(args->State);
+
+            // An older host's info struct (only struct_size..version): the backend must not write beyond it.
+            int oldSize = sizeof(nuint) + 2 * sizeof(nint);
+            byte* info = stackalloc byte[sizeof(QiboBackendInfo)];
+            new Span<byte>(info, sizeof(QiboBackendInfo)).Fill(0xAB);
+            ((QiboBackendInfo*)info)->StructSize = (nuint)oldSize;
+            var get = new QiboBackendGetInfoArgs { StructSize = (nuint)sizeof(QiboBackendGetInfoArgs), Backend = backend, Info = (QiboBackendInfo*)info };
+            error = api->BackendGetInfo(&get);
+            Check.True(error == null, $"get_info with an older, shorter info struct failed: {Message(api, error)}");
+            for (int i = oldSize; i < sizeof(QiboBackendInfo); i++)
+            {
+                Check.True(info[i] == 0xAB, $"get_info wrote byte {i} beyond the caller's struct_size {oldSize}");
+            }
+        }
+        finally
+        {
+            api->BackendDestroy(backend);
+        }
+    }
+
+    private static void NullArguments(ConformanceContext c)
+    {
+        QiboBackendApi* api = Table(c);
+        ExpectError(api, api->BackendCreate(null), "backend_create(NULL)");
+        ExpectError(api, api->BackendGetInfo(null), "backend_get_info(NULL)");
+        ExpectError(api, api->StateCreate(null), "state_create(NULL)");
+        ExpectError(api, api->StateSetAmplitudes(null), "state_set_amplitudes(NULL)");
+        ExpectError(api, api->StateGetAmplitudes(null), "state_get_amplitudes(NULL)");
+        ExpectError(api, api->StateApply(null), "state_apply(NULL)");
+        if (api->StateReset != null) ExpectError(api, api->StateReset(null), "state_reset(NULL)");
+        if (api->StateProbabilities != null) ExpectError(api, api->StateProbabilities(null), "state_probabilities(NULL)");
+        if (api->StateSample != null) ExpectError(api, api->StateSample(null), "state_sample(NULL)");
+        var apply = new QiboStateApplyArgs { StructSize = (nuint)sizeof(QiboStateApplyArgs) };
+        ExpectError(api, api->StateApply(&apply), "state_apply with a NULL state and circuit");
+        var create = new QiboStateCreateArgs { StructSize = (nuint)sizeof(QiboStateCreateArgs), NQubits = 2, Precision = QiboPrecision.Complex128 };
+        ExpectError(api, api->StateCreate(&create), "state_create with a NULL backend");
+        api->StateDestroy(null);
+        api->BackendDestroy(null);
+    }
+
+    private static void ErrorObjects(ConformanceContext c)
+    {
+        QiboBackendApi* api = Table(c);
+        QiboBackend* backend = CreateBackend(api);
+        try
+        {
+            var args = new QiboStateCreateArgs { StructSize = (nuint)sizeof(QiboStateCreateArgs), Backend = backend, NQubits = 2, Precision = (QiboPrecision)99 };
+            QiboError* error = api->StateCreate(&args);
+            Check.True(error != null, "state_create with precision 99 succeeded");
+            Check.True(api->ErrorCode(error) != QiboErrorCode.Ok, "an error object reports QIBO_OK");
+            string first = Marshal.PtrToStringUTF8((nint)api->ErrorMessage(error)) ?? "";
+            string second = Marshal.PtrToStringUTF8((nint)api->ErrorMessage(error)) ?? "";
+            Check.True(first.Length > 0 && first == second, $"error message empty or unstable: '{first}' / '{second}'");
+            Check.True(api->ErrorOpIndex(error) == -1, $"op index {api->ErrorOpIndex(error)} outside state_apply, expected -1");
+            api->ErrorDestroy(error);
+        }
+        finally
+        {
+            api->BackendDestroy(backend);
+        }
+    }
+
+    private static void RecordStride(ConformanceContext c)
+    {
+        QiboBackendApi* api = Table(c);
+        QiboBackend* backend = CreateBackend(api);
+        try
+        {
+            // H on qubit 0 then X on qubit 1, as MATRIX records, once at stride 64 and once at stride 80.
+            double r = 1 / Math.Sqrt(2);
+            double[] matrices = [r, 0, r, 0, r, 0, -r, 0, 0, 0, 1, 0, 1, 0, 0, 0];
+            uint[] qubits = [0, 1];
+            var results = new List<double[]>();
+            byte* records = stackalloc byte[2 * 80];
+            foreach (int stride in new[] { 64, 80 })
+            {
+                new Span<byte>(records, 2 * stride).Fill(0x5A); // junk in the padding a v1.0 reader must skip
+                for (int i = 0; i < 2; i++)
+                {
+                    var op = new QiboOp { Kind = QiboOpKind.Matrix, NTargets = 1, QubitsOffset = (uint)i, MatrixOffset = 4 * i, Cbit = -1 };
+                    *(QiboOp*)(records + i * stride) = op;
+                }
+                var state = CreateState(api, backend, 2);
+                fixed (double* m = matrices)
+                fixed (uint* q = qubits)
+                {
+                    var circuit = new QiboCircuit
+                    {
+                        StructSize = (nuint)sizeof(QiboCircuit), NQubits = 2, OpSize = (uint)stride, NOps = 2, Ops = records,
+                        Qubits = q, NQubitRefs = 2, Matrices = m, NMatrixValues = 8,
+                    };
+                    var apply = new QiboStateApplyArgs { StructSize = (nuint)sizeof(QiboStateApplyArgs), State = state, Circuit = &circuit };
+                    QiboError* error = api->StateApply(&apply);
+                    Check.True(error == null, $"stride {stride}: {Message(api, error)}");
+                }
+                var amps = new double[8];
+                fixed (double* a = amps)
+                {
+                    var get = new QiboStateAmplitudesArgs { StructSize = (nuint)sizeof(QiboStateAmplitudesArgs), State = state, Count = 4, Data = a };
+                    Check.True(api->StateGetAmplitudes(&get) == null, "get_amplitudes failed");
+                }
+                api->StateDestroy(state);
+                results.Add(amps);
+            }
+            // H⊗X |00⟩ = (|01⟩ + |11⟩)/√2: amplitudes 1 and 3.
+            double[] expected = [0, 0, r, 0, 0, 0, r, 0];
+            for (int i = 0; i < 8; i++)
+            {
+                Check.Close(expected[i], results[0][i], 1e-12, $"stride 64, value {i}");
+                Check.Close(expected[i], results[1][i], 1e-12, $"stride 80, value {i}");
+            }
+        }
+        finally
+        {
+            api->BackendDestroy(backend);
+        }
+    }
+
+    private static QiboBackend* CreateBackend(QiboBackendApi* api)
+    {
+        var args = new QiboBackendCreateArgs { StructSize = (nuint)sizeof(QiboBackendCreateArgs) };
+        QiboError* error = api->BackendCreate(&args);
+        Check.True(error == null && args.Backend != null, $"backend_create with default options failed: {Message(api, error)}");
+        return args.Backend;
+    }
+
+    private static QiboState* CreateState(QiboBackendApi* api, QiboBackend* backend, uint n)
+    {
+        var args = new QiboStateCreateArgs { StructSize = (nuint)sizeof(QiboStateCreateArgs), Backend = backend, NQubits = n, Precision = QiboPrecision.Complex128 };
+        QiboError* error = api->StateCreate(&args);
+        Check.True(error == null && args.State != null, $"state_create failed: {Message(api, error)}");
+        return args.State;
+    }
+
+    private static void ExpectError(QiboBackendApi* api, QiboError* error, string what)
+    {
+        Check.True(error != null, $"{what} succeeded; it must return an error");
+        Check.True(api->ErrorCode(error) != QiboErrorCode.Ok, $"{what}: error object with code QIBO_OK");
+        api->ErrorDestroy(error);
+    }
+
+    private static string Message(QiboBackendApi* api, QiboError* error)
+    {
+        if (error == null) return "(no error object)";
+        string text = Marshal.PtrToStringUTF8((nint)api->ErrorMessage(error)) ?? "";
+        api->ErrorDestroy(error);
+        return text;
+    }
+}

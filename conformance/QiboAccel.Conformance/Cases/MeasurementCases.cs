@@ -1,0 +1,108 @@
+using QiboAccel.Circuits;
+using QiboAccel.Execution;
+using QiboAccel.Gates;
+
+namespace QiboAccel.Conformance.Cases;
+
+/// <summary>Sampling and measurement: the Born rule, the ABI's reproducible rules, collapse, reset and classical control.</summary>
+internal static class MeasurementCases
+{
+    public static IEnumerable<ConformanceCase> All()
+    {
+        yield return new("sampling-born-rule", "20000 seeded shots of two independent RY qubits pass a chi-square test", BornRule);
+        yield return new("sampling-reproducible", "the same seed gives the same shots; the ABI's sampling rule gives exactly the expected outcomes", Reproducible);
+        yield return new("measure-collapse", "a mid-circuit measurement collapses a Bell pair; the MEASURE rule (r >= p0 → 1) holds exactly", Collapse);
+        yield return new("reset-and-if", "reset and if (c==k) run per shot with the right classical results", ResetAndIf);
+    }
+
+    private static void BornRule(ConformanceContext c)
+    {
+        double theta = 1.1, phi = 2.3;
+        var circuit = new Circuit(2).Add(GateKind.RY, [0], theta).Add(GateKind.RY, [1], phi);
+        circuit.Measure(0, 1);
+        const int shots = 20000;
+        var result = c.Backend.Execute(circuit, shots, seed: 42, returnState: false);
+        double p0 = Math.Pow(Math.Sin(theta / 2), 2), p1 = Math.Pow(Math.Sin(phi / 2), 2);
+        var expected = new Dictionary<string, double>
+        {
+            ["00"] = (1 - p0) * (1 - p1), ["01"] = (1 - p0) * p1, ["10"] = p0 * (1 - p1), ["11"] = p0 * p1,
+        };
+        double chi2 = 0;
+        foreach (var (key, p) in expected)
+        {
+            double observed = result.Frequencies.TryGetValue(key, out int n) ? n : 0;
+            chi2 += Math.Pow(observed - shots * p, 2) / (shots * p);
+        }
+        // 3 degrees of freedom: P(chi² > 16.27) = 0.001.
+        Check.True(chi2 < 16.27, $"chi² = {chi2:0.00} for {string.Join(", ", result.Frequencies)}");
+    }
+
+    private static void Reproducible(ConformanceContext c)
+    {
+        var circuit = RandomCircuits.Create(4, 20, new Random(5));
+        var a = c.Backend.Execute(circuit, 3000, seed: 42, returnState: false);
+        var b = c.Backend.Execute(circuit, 3000, seed: 42, returnState: false);
+        Check.True(a.Frequencies.SequenceEqual(b.Frequencies), "the same seed gave different shots");
+        var other = c.Backend.Execute(circuit, 3000, seed: 43, returnState: false);
+        Check.True(!a.Frequencies.SequenceEqual(other.Frequencies), "different seeds gave identical shots");
+
+        // The rule itself: state with P = (0.1, 0.2, 0.3, 0.4); r picks the first index whose cumulative sum exceeds r.
+        using var state = c.Backend.CreateState(2);
+        state.SetAmplitudes(0, [Math.Sqrt(0.1), Math.Sqrt(0.2), Math.Sqrt(0.3), Math.Sqrt(0.4)]);
+        double[] randoms = [0.0, 0.05, 0.15, 0.29, 0.31, 0.59, 0.61, 0.99];
+        ulong[] expected = [0, 0, 1, 1, 2, 2, 3, 3];
+        var outcomes = new ulong[randoms.Length];
+        state.Sample([0, 1], randoms, outcomes);
+        Check.True(outcomes.SequenceEqual(expected), $"sample gave [{string.Join(",", outcomes)}], the ABI rule gives [{string.Join(",", expected)}]");
+        state.Sample([1, 0], [0.25], outcomes.AsSpan(0, 1)); // marginal over (q1, q0): P = (0.1, 0.3, 0.2, 0.4)
+        Check.True(outcomes[0] == 1, $"sample over qubits (1, 0) with r = 0.25 gave {outcomes[0]}, expected 1");
+    }
+
+    private static void Collapse(ConformanceContext c)
+    {
+        // Bell pair, measure qubit 0, copy it with a CNOT into a fresh qubit: all three always agree.
+        var circuit = new Circuit(3).Add(GateKind.H, [0]).Add(GateKind.CNOT, [0, 1]);
+        circuit.Add(new Measurement(0, 0));
+        circuit.Add(GateKind.CNOT, [0, 2]);
+        circuit.Measure(1, 2);
+        var result = c.Backend.Execute(circuit, 400, seed: 5, returnState: false);
+        Check.True(result.Frequencies.Keys.Order().SequenceEqual(["000", "111"]), $"outcomes {string.Join(",", result.Frequencies.Keys)}, expected only 000 and 111");
+        Check.True(result.Frequencies["000"] is > 140 and < 260, $"000 seen {result.Frequencies["000"]} times of 400");
+
+        // The MEASURE rule: P(qubit 0 = 0) = cos²(0.6); r just below it reads 0, just above reads 1, and the state collapses.
+        double p0 = Math.Pow(Math.Cos(0.6), 2);
+        foreach (var (r, outcome) in new[] { (p0 - 1e-6, 0), (p0 + 1e-6, 1) })
+        {
+            using var state = c.Backend.CreateState(2);
+            var batch = new OpBatch(2);
+            Lowering.AddGate(batch, Gate.Create(GateKind.RY, [0], 1.2), c.Backend.Info);
+            batch.Add(Abi.QiboOpKind.Measure, [0], [], cbit: 0);
+            var cbits = new byte[1];
+            state.Apply(batch, [r], cbits);
+            Check.True(cbits[0] == outcome, $"MEASURE with r = {r} and p0 = {p0} gave {cbits[0]}, expected {outcome}");
+            var amps = new System.Numerics.Complex[4];
+            state.GetAmplitudes(0, amps);
+            Check.Close(1.0, amps[outcome == 0 ? 0 : 2].Magnitude, 1e-6, "collapsed amplitude");
+        }
+    }
+
+    private static void ResetAndIf(ConformanceContext c)
+    {
+        var circuit = new Circuit(2);
+        var creg = circuit.AddClassicalRegister("c", 1);
+        var dreg = circuit.AddClassicalRegister("d", 2);
+        circuit.Add(GateKind.H, [0]);
+        circuit.Add(new Measurement(0, creg.Offset));
+        circuit.Add(new Reset(0));
+        circuit.Add(new Conditional(creg, 1, Gate.Create(GateKind.X, [1])));
+        circuit.Add(new Measurement(0, dreg.Offset));
+        circuit.Add(new Measurement(1, dreg.Offset + 1));
+        var result = c.Backend.Execute(circuit, 300, seed: 11, returnState: false);
+        var cCounts = result.RegisterFrequencies["c"];
+        var dCounts = result.RegisterFrequencies["d"];
+        // Whatever c read, qubit 0 was reset to 0 and qubit 1 copies c: d = (0, c).
+        Check.True(cCounts.GetValueOrDefault("1") == dCounts.GetValueOrDefault("01"), $"c = {string.Join(",", cCounts)} but d = {string.Join(",", dCounts)}");
+        Check.True(cCounts.GetValueOrDefault("0") == dCounts.GetValueOrDefault("00"), $"c = {string.Join(",", cCounts)} but d = {string.Join(",", dCounts)}");
+        Check.True(cCounts.GetValueOrDefault("1") is > 100 and < 200, $"c read 1 in {cCounts.GetValueOrDefault("1")} of 300 shots");
+    }
+}
