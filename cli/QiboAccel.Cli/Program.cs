@@ -14,6 +14,8 @@ const string Usage = """
           --state                   print the final state vector
           --json                    print one JSON object on stdout
       backends [--json]  list installed backends (manifests) and their capabilities
+      conformance SPEC   run every conformance case against a backend, each in its own process
+          --case NAME               run one case;  --list: list the cases
       help               this text
     """;
 
@@ -28,6 +30,7 @@ try
     {
         "run" => RunCommand.Execute(args[1..]),
         "backends" => BackendsCommand.Execute(args[1..]),
+        "conformance" => ConformanceCommand.Execute(args[1..]),
         _ => throw new UsageException($"unknown command '{args[0]}' (try: qiboaccel help)"),
     };
 }

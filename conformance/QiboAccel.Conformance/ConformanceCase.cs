@@ -12,3 +12,6 @@ public sealed record ConformanceCase(string Name, string Description, Action<Con
 
 /// <summary>A conformance case found the backend at fault.</summary>
 public sealed class ConformanceFailure(string message) : Exception(message);
+
+/// <summary>The case does not apply to this backend (e.g. complex64 on a complex128-only backend).</summary>
+public sealed class ConformanceNotApplicable(string reason) : Exception(reason);

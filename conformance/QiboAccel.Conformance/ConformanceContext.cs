@@ -9,6 +9,15 @@ public sealed class ConformanceContext(IBackend backend, Func<string, IBackend> 
     /// <summary>Loads the same library again with other options (e.g. to compare thread counts).</summary>
     public Func<string, IBackend> Load { get; } = load;
 
+    /// <summary>Ends the case as not applicable when the backend does not offer <paramref name="precision"/>.</summary>
+    public void Require(Precision precision)
+    {
+        if (!Backend.Info.Precisions.Contains(precision))
+        {
+            throw new ConformanceNotApplicable($"the backend does not offer {precision.Name()} precision");
+        }
+    }
+
     /// <summary>True when the backend offers <paramref name="precision"/>.</summary>
     public bool Supports(Precision precision) => Backend.Info.Precisions.Contains(precision);
 

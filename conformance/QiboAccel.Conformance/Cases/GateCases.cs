@@ -34,7 +34,7 @@ internal static class GateCases
 
     private static void EveryGate(ConformanceContext c, Precision precision)
     {
-        if (!c.Supports(precision)) return;
+        c.Require(precision);
         const int n = 5;
         var rng = new Random(17);
         foreach (var def in GateDefinition.All)
@@ -55,7 +55,7 @@ internal static class GateCases
 
     private static void EdgeQubits(ConformanceContext c, Precision precision)
     {
-        if (!c.Supports(precision)) return;
+        c.Require(precision);
         var rng = new Random(3);
         foreach (int n in new[] { 1, 2, 3, 8, 12 })
         {
@@ -76,7 +76,7 @@ internal static class GateCases
 
     private static void Random(ConformanceContext c, Precision precision)
     {
-        if (!c.Supports(precision)) return;
+        c.Require(precision);
         var rng = new Random(2024);
         // 16 qubits reaches the multi-threaded, chunked paths of backends that split large states.
         foreach (int n in new[] { 2, 3, 4, 6, 9, 13, 16 })

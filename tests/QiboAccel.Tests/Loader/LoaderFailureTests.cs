@@ -25,7 +25,7 @@ public sealed class BrokenBackends : IDisposable
         }
     }
 
-    public static readonly string[] Faults = ["BROKEN_NO_SYMBOL", "BROKEN_MAJOR", "BROKEN_SMALL_TABLE", "BROKEN_NULL_SLOT", "BROKEN_NO_MATRIX", "BROKEN_CREATE"];
+    public static readonly string[] Faults = ["BROKEN_NO_SYMBOL", "BROKEN_MAJOR", "BROKEN_SMALL_TABLE", "BROKEN_NULL_SLOT", "BROKEN_NO_MATRIX", "BROKEN_CREATE", "BROKEN_CRASH"];
 
     public string Folder { get; }
 
@@ -126,6 +126,23 @@ public class LoaderFailureTests(BrokenBackends broken) : IClassFixture<BrokenBac
         Assert.Contains("library_path", LoadFails(manifest).Message);
         File.WriteAllText(manifest, "{ not json");
         Assert.Contains("invalid JSON", LoadFails(manifest).Message);
+    }
+
+    [Fact]
+    public void TheConformanceKitSurvivesACrashingBackend()
+    {
+        // Each case runs in a child process: the crash fails bit-order, and the handshake case still passes.
+        string cli = RepoPaths.Combine("build", "cli", "qiboaccel.dll");
+        Assert.True(File.Exists(cli), $"{cli} is missing: run ./qiboaccel build first");
+        var psi = new ProcessStartInfo("dotnet", [cli, "conformance", broken.PathOf("BROKEN_CRASH")]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var run = Process.Start(psi)!;
+        string output = run.StandardOutput.ReadToEnd();
+        run.StandardError.ReadToEnd();
+        run.WaitForExit();
+        Assert.Equal(1, run.ExitCode);
+        Assert.Matches(@"PASS\s+abi-handshake", output);
+        Assert.Matches(@"FAIL\s+bit-order.*crashed the process \(signal 11\)", output);
+        Assert.Matches(@"\d+ cases: \d+ passed, \d+ failed", output);
     }
 
     [Fact]

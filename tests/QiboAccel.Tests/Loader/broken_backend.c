@@ -5,6 +5,7 @@
  *   BROKEN_NULL_SLOT   leaves the required state_apply slot NULL
  *   BROKEN_NO_MATRIX   claims not to implement MATRIX (which every backend must)
  *   BROKEN_CREATE      fails backend_create with an error object
+ *   BROKEN_CRASH       creates states, then dereferences NULL in state_apply (a crashing backend)
  */
 #include <qibo/backend.h>
 #include <stdlib.h>
@@ -47,6 +48,11 @@ static qibo_error* get_info(qibo_backend_get_info_args* a) {
     return NULL;
 }
 static qibo_error* unsupported(void* a) { (void)a; return fail("not implemented"); }
+#ifdef BROKEN_CRASH
+static int dummy_state;
+static qibo_error* create_state(qibo_state_create_args* a) { a->state = (qibo_state*)&dummy_state; return NULL; }
+static qibo_error* crash(qibo_state_apply_args* a) { (void)a; return *(qibo_error* volatile*)(uintptr_t)0; }
+#endif
 static void destroy_nothing(qibo_state* s) { (void)s; }
 
 static qibo_backend_api table;
@@ -72,6 +78,10 @@ QIBO_EXPORT uint32_t qibo_backend_get_api(qibo_api_request* r) {
     table.state_get_amplitudes = (qibo_error* (*)(qibo_state_amplitudes_args*))unsupported;
 #ifndef BROKEN_NULL_SLOT
     table.state_apply = (qibo_error* (*)(qibo_state_apply_args*))unsupported;
+#endif
+#ifdef BROKEN_CRASH
+    table.state_create = create_state;
+    table.state_apply = crash;
 #endif
 #ifdef BROKEN_MAJOR
     r->backend_major = 2;

@@ -24,7 +24,17 @@ public abstract class BackendSuite : IDisposable
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Conformance(string name) => ConformanceSuite.Get(name).Run(new ConformanceContext(Backend, LoadBackend));
+    public void Conformance(string name)
+    {
+        try
+        {
+            ConformanceSuite.Get(name).Run(new ConformanceContext(Backend, LoadBackend));
+        }
+        catch (ConformanceNotApplicable)
+        {
+            // e.g. complex64 cases on a complex128-only backend: nothing to check (the CLI reports these as n/a).
+        }
+    }
 
     public void Dispose()
     {
