@@ -58,7 +58,7 @@ internal static class BackendsCommand
 
     private static void WriteJson(List<(BackendManifest Manifest, BackendInfo? Info, string? Error)> rows, List<string> problems)
     {
-        using var w = new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true });
+        using var w = new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         w.WriteStartObject();
         w.WriteStartArray("backends");
         foreach (var (m, info, error) in rows)

@@ -9,7 +9,7 @@ internal static class JsonReport
 {
     public static void Write(Stream stream, string file, Circuit circuit, BackendInfo info, ExecutionResult result, Timings timings)
     {
-        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false });
+        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         w.WriteStartObject();
         w.WriteString("circuit", file);
         w.WriteString("backend", info.Name);

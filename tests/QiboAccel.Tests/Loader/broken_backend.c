@@ -59,6 +59,15 @@ static qibo_backend_api table;
 
 #ifndef BROKEN_NO_SYMBOL
 QIBO_EXPORT uint32_t qibo_backend_get_api(qibo_api_request* r) {
+    if (r == NULL || r->struct_size < sizeof *r) return QIBO_ERROR_INVALID_ARGUMENT;
+#ifndef BROKEN_MAJOR
+    if (r->host_major != QIBO_ABI_VERSION_MAJOR) {
+        r->backend_major = QIBO_ABI_VERSION_MAJOR;
+        r->backend_minor = QIBO_ABI_VERSION_MINOR;
+        r->api = NULL;
+        return QIBO_ERROR_VERSION_MISMATCH;
+    }
+#endif
     table.struct_size = sizeof table;
 #ifdef BROKEN_SMALL_TABLE
     table.struct_size = offsetof(qibo_backend_api, state_create);

@@ -1,0 +1,62 @@
+using System.Numerics;
+using QiboAccel.Cpu.Threading;
+
+namespace QiboAccel.Cpu.Kernels;
+
+/// <summary>What every kernel needs to know about the state it updates.</summary>
+internal readonly unsafe struct KernelState<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Creates the description.</summary>
+    public KernelState(T* data, int nQubits, WorkerPool pool, int maxBits)
+    {
+        Data = data;
+        NQubits = nQubits;
+        Pool = pool;
+        MaxBits = maxBits;
+    }
+
+    /// <summary>Interleaved (re, im) amplitudes, 2^NQubits complex values.</summary>
+    public T* Data { get; }
+
+    /// <summary>Number of qubits; amplitude index bit b belongs to qubit NQubits - 1 - b.</summary>
+    public int NQubits { get; }
+
+    /// <summary>Threads to split the work over.</summary>
+    public WorkerPool Pool { get; }
+
+    /// <summary>Widest vector width allowed by the backend options (0 = scalar).</summary>
+    public int MaxBits { get; }
+
+    /// <summary>Number of amplitudes.</summary>
+    public long Length => 1L << NQubits;
+}
+
+/// <summary>Helpers for building per-lane coefficient vectors.</summary>
+internal static unsafe class Lanes
+{
+    /// <summary>
+    /// Writes the (R, I) pair of vectors for complex coefficient (re, im) in lane <paramref name="lane"/>:
+    /// R = [re, re], I = [-im, im], each vector being 2 * lanes elements of T.
+    /// </summary>
+    public static void Put<T>(T[] buffer, int vector, int lanes, int lane, double re, double im)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int r = vector * 2 * (2 * lanes) + 2 * lane;
+        int i = r + 2 * lanes;
+        buffer[r] = T.CreateTruncating(re);
+        buffer[r + 1] = T.CreateTruncating(re);
+        buffer[i] = T.CreateTruncating(-im);
+        buffer[i + 1] = T.CreateTruncating(im);
+    }
+
+    /// <summary>Bit mask of the positions in <paramref name="bits"/> that are below <paramref name="laneBits"/>.</summary>
+    public static int LowMask(ReadOnlySpan<int> bits, int laneBits)
+    {
+        int mask = 0;
+        foreach (int b in bits)
+        {
+            if (b < laneBits) mask |= 1 << b;
+        }
+        return mask;
+    }
+}

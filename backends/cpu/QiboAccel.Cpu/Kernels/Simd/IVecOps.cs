@@ -1,0 +1,68 @@
+using System.Numerics;
+
+namespace QiboAccel.Cpu.Kernels.Simd;
+
+/// <summary>
+/// Operations on one SIMD vector of interleaved complex amplitudes, for one precision and one width. Kernels are
+/// generic over (T, TV, TOps) and are written once for every width: a vector holds 2^<see cref="LaneBits"/> complex
+/// numbers ("lanes"); amplitude index bits below LaneBits live inside a vector, the others select a vector ("unit").
+/// Complex multiplication by a per-lane coefficient c uses two vectors: R = [re, re] and I = [-im, im] per lane, so
+/// c * v = R * v + I * SwapReIm(v).
+/// </summary>
+/// <typeparam name="TV">The vector type (or <see cref="Cpx{T}"/> for the scalar fallback).</typeparam>
+/// <typeparam name="T">double or float.</typeparam>
+internal unsafe interface IVecOps<TV, T>
+    where TV : unmanaged
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>True when the compiled code runs this width in hardware.</summary>
+    static abstract bool IsAccelerated { get; }
+
+    /// <summary>log2 of the number of complex values per vector.</summary>
+    static abstract int LaneBits { get; }
+
+    /// <summary>Short name for diagnostics ("avx2", "sse", ...).</summary>
+    static abstract string Name { get; }
+
+    /// <summary>Loads one vector from <paramref name="p"/> (no alignment required).</summary>
+    static abstract TV Load(T* p);
+
+    /// <summary>Stores one vector to <paramref name="p"/>.</summary>
+    static abstract void Store(T* p, TV v);
+
+    /// <summary>Element-wise a + b.</summary>
+    static abstract TV Add(TV a, TV b);
+
+    /// <summary>Element-wise a * b.</summary>
+    static abstract TV Mul(TV a, TV b);
+
+    /// <summary>Element-wise a * b + c (fused when the hardware has FMA).</summary>
+    static abstract TV MulAdd(TV a, TV b, TV c);
+
+    /// <summary>Swaps the real and imaginary part of every complex value.</summary>
+    static abstract TV SwapReIm(TV v);
+
+    /// <summary>Lane j receives lane j ^ (1 &lt;&lt; <paramref name="bit"/>) (bit &lt; LaneBits).</summary>
+    static abstract TV ExchangeLanes(TV v, int bit);
+
+    /// <summary>Every element equal to <paramref name="x"/>.</summary>
+    static abstract TV Broadcast(T x);
+
+    /// <summary>
+    /// Zeroes the elements whose magnitude is below <paramref name="threshold"/> (a broadcast of
+    /// <see cref="Denormals.Threshold{T}"/>, hoisted out of the kernel loops by the caller), so that no denormal
+    /// number ever enters the state (denormal arithmetic takes a microcode assist costing ~100 cycles per element;
+    /// round-off residues of cancelling gates otherwise decay into that range, complex64 states within a few layers).
+    /// </summary>
+    static abstract TV Flush(TV v, TV threshold);
+}
+
+/// <summary>The flush-to-zero threshold of the kernels (.NET exposes no MXCSR FTZ/DAZ control, so it is done in code).</summary>
+internal static class Denormals
+{
+    /// <summary>2^-100 (about 7.9e-31) for float, 1e-289 for double: amplitudes whose probabilities (below 1e-60 and
+    /// 1e-578) are far beyond the precision of any state, and far enough above the smallest normal number that a
+    /// product with a coefficient down to 2^-26 (float) or 2^-62 (double) stays normal.</summary>
+    public static T Threshold<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+        typeof(T) == typeof(float) ? (T)(object)7.888609052210118E-31f : (T)(object)1e-289;
+}

@@ -1,0 +1,243 @@
+using System.Numerics;
+using QiboAccel.Cpu.Kernels.Simd;
+using QiboAccel.Cpu.Threading;
+
+namespace QiboAccel.Cpu.Kernels;
+
+/// <summary>
+/// A general 2x2 matrix on one target with any number of controls. Only indices whose control bits are all 1 are
+/// visited (bit insertion, no per-amplitude branch). Two code paths:
+/// a target above the in-vector bits pairs whole vectors (v0 at target = 0, v1 at target = 1);
+/// a target inside a vector exchanges lanes within one vector. Controls inside a vector are folded into per-lane
+/// coefficients (identity on lanes whose controls are 0). Real matrices (H, X, RY, ...) skip the complex shuffles.
+/// </summary>
+internal static unsafe class SingleQubitKernel
+{
+    /// <summary>Applies the 2x2 row-major complex matrix <paramref name="m"/> (8 doubles) to bit <paramref name="target"/>.</summary>
+    public static void Apply<T>(in KernelState<T> state, int target, int[] controls, ReadOnlySpan<double> m)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var visitor = new Visitor<T>
+        {
+            State = state,
+            Target = target,
+            Controls = controls,
+            M0 = m[0], M1 = m[1], M2 = m[2], M3 = m[3], M4 = m[4], M5 = m[5], M6 = m[6], M7 = m[7],
+        };
+        SimdSelect.Dispatch<T, Visitor<T>>(ref visitor, state.MaxBits, state.NQubits);
+    }
+
+    private struct Visitor<T> : IKernelVisitor<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public KernelState<T> State;
+        public int Target;
+        public int[] Controls;
+        public double M0, M1, M2, M3, M4, M5, M6, M7;
+
+        public readonly void Visit<TV, TOps>() where TV : unmanaged where TOps : struct, IVecOps<TV, T>
+        {
+            var job = new Job<T, TV, TOps>(State, Target, Controls, [M0, M1, M2, M3, M4, M5, M6, M7]);
+            State.Pool.Run(job, job.Parts, job.Amplitudes);
+        }
+    }
+
+    private sealed class Job<T, TV, TOps> : IRangeJob
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TV : unmanaged
+        where TOps : struct, IVecOps<TV, T>
+    {
+        private readonly T* _data;
+        private readonly BitInserter _inserter;
+        private readonly int _unitShift;      // log2 of T elements per vector
+        private readonly long _pairOffset;    // T elements from v0 to v1 (high target)
+        private readonly long _streamOffset;  // T elements to the second stream, 0 for one stream
+        private readonly int _laneTarget;     // target bit inside the vector, or -1
+        private readonly bool _real;
+        private readonly T[] _coefficients;
+
+        public Job(in KernelState<T> state, int target, int[] controls, double[] m)
+        {
+            int laneBits = TOps.LaneBits, lanes = 1 << laneBits;
+            _data = state.Data;
+            _unitShift = laneBits + 1;
+            int lowControls = Lanes.LowMask(controls, laneBits);
+
+            Span<int> fixedBits = stackalloc int[controls.Length + 1];
+            int nFixed = 0;
+            long values = 0;
+            foreach (int c in controls)
+            {
+                if (c < laneBits) continue;
+                fixedBits[nFixed++] = c - laneBits;
+                values |= 1L << (c - laneBits);
+            }
+            _real = m[1] == 0 && m[3] == 0 && m[5] == 0 && m[7] == 0;
+            if (target >= laneBits)
+            {
+                fixedBits[nFixed++] = target - laneBits;
+                _laneTarget = -1;
+                _pairOffset = (1L << (target - laneBits)) << _unitShift;
+                // A0 = m00, B0 = m01 (row 0); B1 = m10, A1 = m11 (row 1); identity on lanes whose controls are 0.
+                _coefficients = new T[4 * 2 * 2 * lanes];
+                for (int j = 0; j < lanes; j++)
+                {
+                    bool on = (j & lowControls) == lowControls;
+                    Lanes.Put(_coefficients, 0, lanes, j, on ? m[0] : 1, on ? m[1] : 0);
+                    Lanes.Put(_coefficients, 1, lanes, j, on ? m[2] : 0, on ? m[3] : 0);
+                    Lanes.Put(_coefficients, 2, lanes, j, on ? m[4] : 0, on ? m[5] : 0);
+                    Lanes.Put(_coefficients, 3, lanes, j, on ? m[6] : 1, on ? m[7] : 0);
+                }
+            }
+            else
+            {
+                _laneTarget = target;
+                // out[j] = A[j] v[j] + B[j] v[j ^ (1 << target)], A = m[b][b], B = m[b][1-b] with b the lane's target bit.
+                _coefficients = new T[2 * 2 * 2 * lanes];
+                for (int j = 0; j < lanes; j++)
+                {
+                    bool on = (j & lowControls) == lowControls;
+                    int b = (j >> target) & 1;
+                    int diag = 2 * (b * 2 + b), off = 2 * (b * 2 + (1 - b));
+                    Lanes.Put(_coefficients, 0, lanes, j, on ? m[diag] : 1, on ? m[diag + 1] : 0);
+                    Lanes.Put(_coefficients, 1, lanes, j, on ? m[off] : 0, on ? m[off + 1] : 0);
+                }
+            }
+            _inserter = new BitInserter(fixedBits[..nFixed], values);
+            long total = 1L << (state.NQubits - laneBits - nFixed);
+            _streamOffset = StreamSplit.Offset(_inserter, total, _unitShift);
+            Parts = _streamOffset != 0 ? total / 2 : total;
+            Amplitudes = total << (laneBits + (_laneTarget < 0 ? 1 : 0));
+        }
+
+        /// <summary>The k-range handed to the pool (half the units when two streams run in lockstep).</summary>
+        public long Parts { get; }
+
+        public long Amplitudes { get; }
+
+        public void Run(int chunk, long begin, long end)
+        {
+            bool dual = _streamOffset != 0;
+            if (_laneTarget < 0)
+            {
+                if (dual) RunHigh<TwoStreams>(begin, end);
+                else RunHigh<OneStream>(begin, end);
+            }
+            else
+            {
+                if (dual) RunLow<TwoStreams>(begin, end);
+                else RunLow<OneStream>(begin, end);
+            }
+        }
+
+        private void RunHigh<TS>(long begin, long end) where TS : struct, IStreams
+        {
+            int w = 2 << TOps.LaneBits;
+            TV tiny = TOps.Broadcast(Denormals.Threshold<T>());
+            BitInserter inserter = _inserter;
+            long runMask = inserter.RunLength - 1, pair = _pairOffset, second = _streamOffset;
+            int shift = _unitShift;
+            T* data = _data;
+            fixed (T* c = _coefficients)
+            {
+                TV a0r = TOps.Load(c), a0i = TOps.Load(c + w);
+                TV b0r = TOps.Load(c + 2 * w), b0i = TOps.Load(c + 3 * w);
+                TV b1r = TOps.Load(c + 4 * w), b1i = TOps.Load(c + 5 * w);
+                TV a1r = TOps.Load(c + 6 * w), a1i = TOps.Load(c + 7 * w);
+                for (long k = begin, index = inserter.Insert(begin); k < end;)
+                {
+                    long runEnd = Math.Min(end, (k | runMask) + 1), count = runEnd - k;
+                    T* p = data + (index << shift);
+                    T* stop = p + (count << shift);
+                    if (_real)
+                    {
+                        for (; p < stop; p += w)
+                        {
+                            TV v0 = TOps.Load(p), v1 = TOps.Load(p + pair);
+                            TV u0 = default, u1 = default;
+                            if (TS.Dual)
+                            {
+                                u0 = TOps.Load(p + second);
+                                u1 = TOps.Load(p + second + pair);
+                            }
+                            TOps.Store(p, TOps.Flush(TOps.MulAdd(a0r, v0, TOps.Mul(b0r, v1)), tiny));
+                            TOps.Store(p + pair, TOps.Flush(TOps.MulAdd(b1r, v0, TOps.Mul(a1r, v1)), tiny));
+                            if (TS.Dual)
+                            {
+                                TOps.Store(p + second, TOps.Flush(TOps.MulAdd(a0r, u0, TOps.Mul(b0r, u1)), tiny));
+                                TOps.Store(p + second + pair, TOps.Flush(TOps.MulAdd(b1r, u0, TOps.Mul(a1r, u1)), tiny));
+                            }
+                        }
+                    }
+                    else
+                    {
+                        for (; p < stop; p += w)
+                        {
+                            TV v0 = TOps.Load(p), v1 = TOps.Load(p + pair);
+                            TV s0 = TOps.SwapReIm(v0), s1 = TOps.SwapReIm(v1);
+                            TOps.Store(p, TOps.Flush(TOps.MulAdd(a0r, v0, TOps.MulAdd(a0i, s0, TOps.MulAdd(b0r, v1, TOps.Mul(b0i, s1)))), tiny));
+                            TOps.Store(p + pair, TOps.Flush(TOps.MulAdd(b1r, v0, TOps.MulAdd(b1i, s0, TOps.MulAdd(a1r, v1, TOps.Mul(a1i, s1)))), tiny));
+                            if (TS.Dual)
+                            {
+                                T* q = p + second;
+                                TV u0 = TOps.Load(q), u1 = TOps.Load(q + pair);
+                                TV t0 = TOps.SwapReIm(u0), t1 = TOps.SwapReIm(u1);
+                                TOps.Store(q, TOps.Flush(TOps.MulAdd(a0r, u0, TOps.MulAdd(a0i, t0, TOps.MulAdd(b0r, u1, TOps.Mul(b0i, t1)))), tiny));
+                                TOps.Store(q + pair, TOps.Flush(TOps.MulAdd(b1r, u0, TOps.MulAdd(b1i, t0, TOps.MulAdd(a1r, u1, TOps.Mul(a1i, t1)))), tiny));
+                            }
+                        }
+                    }
+                    k = runEnd;
+                    index = inserter.Advance(index, count, k);
+                }
+            }
+        }
+
+        private void RunLow<TS>(long begin, long end) where TS : struct, IStreams
+        {
+            int w = 2 << TOps.LaneBits, bit = _laneTarget;
+            TV tiny = TOps.Broadcast(Denormals.Threshold<T>());
+            BitInserter inserter = _inserter;
+            long runMask = inserter.RunLength - 1, second = _streamOffset;
+            int shift = _unitShift;
+            T* data = _data;
+            fixed (T* c = _coefficients)
+            {
+                TV ar = TOps.Load(c), ai = TOps.Load(c + w);
+                TV br = TOps.Load(c + 2 * w), bi = TOps.Load(c + 3 * w);
+                for (long k = begin, index = inserter.Insert(begin); k < end;)
+                {
+                    long runEnd = Math.Min(end, (k | runMask) + 1), count = runEnd - k;
+                    T* p = data + (index << shift);
+                    T* stop = p + (count << shift);
+                    if (_real)
+                    {
+                        for (; p < stop; p += w)
+                        {
+                            TV v = TOps.Load(p);
+                            TV u = TS.Dual ? TOps.Load(p + second) : default;
+                            TOps.Store(p, TOps.Flush(TOps.MulAdd(ar, v, TOps.Mul(br, TOps.ExchangeLanes(v, bit))), tiny));
+                            if (TS.Dual) TOps.Store(p + second, TOps.Flush(TOps.MulAdd(ar, u, TOps.Mul(br, TOps.ExchangeLanes(u, bit))), tiny));
+                        }
+                    }
+                    else
+                    {
+                        for (; p < stop; p += w)
+                        {
+                            TV v = TOps.Load(p);
+                            TV u = TS.Dual ? TOps.Load(p + second) : default;
+                            TV x = TOps.ExchangeLanes(v, bit);
+                            TOps.Store(p, TOps.Flush(TOps.MulAdd(ar, v, TOps.MulAdd(ai, TOps.SwapReIm(v), TOps.MulAdd(br, x, TOps.Mul(bi, TOps.SwapReIm(x))))), tiny));
+                            if (TS.Dual)
+                            {
+                                TV y = TOps.ExchangeLanes(u, bit);
+                                TOps.Store(p + second, TOps.Flush(TOps.MulAdd(ar, u, TOps.MulAdd(ai, TOps.SwapReIm(u), TOps.MulAdd(br, y, TOps.Mul(bi, TOps.SwapReIm(y))))), tiny));
+                            }
+                        }
+                    }
+                    k = runEnd;
+                    index = inserter.Advance(index, count, k);
+                }
+            }
+        }
+    }
+}

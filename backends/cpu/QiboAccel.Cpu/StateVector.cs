@@ -1,0 +1,158 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using QiboAccel.Abi;
+using QiboAccel.Cpu.Circuits;
+using QiboAccel.Cpu.Errors;
+using QiboAccel.Cpu.Kernels;
+using QiboAccel.Cpu.Threading;
+
+namespace QiboAccel.Cpu;
+
+/// <summary>
+/// A state vector in 64-byte aligned native memory: 2^n interleaved (re, im) pairs of the state's precision.
+/// <see cref="StateVector{T}"/> holds the precision-specific code; this base is what the exports see.
+/// </summary>
+internal abstract unsafe class StateVector : IDisposable
+{
+    protected StateVector(CpuBackend backend, int nQubits, QiboPrecision precision, int elementSize)
+    {
+        Backend = backend;
+        NQubits = nQubits;
+        Precision = precision;
+        ulong bytes = (1UL << nQubits) * 2 * (ulong)elementSize;
+        ByteCount = bytes;
+        try
+        {
+            Data = NativeMemory.AlignedAlloc((nuint)bytes, 64);
+        }
+        catch (OutOfMemoryException)
+        {
+            throw CpuException.OutOfMemory(bytes, $"a {nQubits}-qubit {Name(precision)} state vector");
+        }
+    }
+
+    /// <summary>The backend the state was created on.</summary>
+    public CpuBackend Backend { get; }
+
+    /// <summary>Number of qubits.</summary>
+    public int NQubits { get; }
+
+    /// <summary>Number of amplitudes.</summary>
+    public long Length => 1L << NQubits;
+
+    /// <summary>The precision.</summary>
+    public QiboPrecision Precision { get; }
+
+    /// <summary>Size of the amplitude buffer in bytes.</summary>
+    public ulong ByteCount { get; }
+
+    /// <summary>The amplitudes.</summary>
+    protected void* Data { get; private set; }
+
+    /// <summary>"complex128" or "complex64".</summary>
+    public static string Name(QiboPrecision precision) => precision == QiboPrecision.Complex64 ? "complex64" : "complex128";
+
+    /// <summary>Creates a state of the requested precision, initialised to |0...0&gt;.</summary>
+    public static StateVector Create(CpuBackend backend, int nQubits, QiboPrecision precision)
+    {
+        StateVector state = precision == QiboPrecision.Complex64
+            ? new StateVector<float>(backend, nQubits)
+            : new StateVector<double>(backend, nQubits);
+        state.Reset();
+        return state;
+    }
+
+    /// <summary>Sets the state to |0...0&gt;.</summary>
+    public abstract void Reset();
+
+    /// <summary>Copies amplitudes [offset, offset + count) to <paramref name="destination"/>.</summary>
+    public void GetAmplitudes(ulong offset, ulong count, void* destination)
+    {
+        ulong elementBytes = ByteCount >> NQubits;
+        Buffer.MemoryCopy((byte*)Data + offset * elementBytes, destination, count * elementBytes, count * elementBytes);
+    }
+
+    /// <summary>Copies amplitudes [offset, offset + count) from <paramref name="source"/>.</summary>
+    public void SetAmplitudes(ulong offset, ulong count, void* source)
+    {
+        ulong elementBytes = ByteCount >> NQubits;
+        Buffer.MemoryCopy(source, (byte*)Data + offset * elementBytes, count * elementBytes, count * elementBytes);
+    }
+
+    /// <summary>Applies validated operations in order.</summary>
+    public abstract void Apply(ReadOnlySpan<DecodedOp> ops, double* randoms, byte* cbits);
+
+    /// <summary>Marginal probabilities of amplitude bits <paramref name="bits"/>.</summary>
+    public abstract void Probabilities(ReadOnlySpan<int> bits, double* output);
+
+    /// <summary>Samples amplitude bits <paramref name="bits"/>.</summary>
+    public abstract void Sample(ReadOnlySpan<int> bits, ulong shots, double* randoms, ulong* outcomes);
+
+    /// <summary>Frees the amplitudes.</summary>
+    public void Dispose()
+    {
+        if (Data != null)
+        {
+            NativeMemory.AlignedFree(Data);
+            Data = null;
+        }
+    }
+}
+
+/// <summary>A state vector of complex values with parts of type <typeparamref name="T"/> (double or float).</summary>
+internal sealed unsafe class StateVector<T> : StateVector where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public StateVector(CpuBackend backend, int nQubits) : base(backend, nQubits, typeof(T) == typeof(float)
+        ? QiboPrecision.Complex64 : QiboPrecision.Complex128, sizeof(T))
+    {
+    }
+
+    /// <summary>What the kernels need.</summary>
+    public KernelState<T> Kernel => new((T*)Data, NQubits, Backend.Pool, Backend.Options.SimdBits);
+
+    public override void Reset()
+    {
+        KernelState<T> state = Kernel;
+        var job = new FillZeroJob(state.Data);
+        state.Pool.Run(job, Length, Length);
+        state.Data[0] = T.One;
+    }
+
+    public override void Apply(ReadOnlySpan<DecodedOp> ops, double* randoms, byte* cbits)
+    {
+        KernelState<T> state = Kernel;
+        foreach (ref readonly DecodedOp op in ops)
+        {
+            try
+            {
+                OpExecutor.Apply(state, op, randoms, cbits);
+            }
+            catch (CpuException)
+            {
+                throw;
+            }
+            catch (OutOfMemoryException e)
+            {
+                throw new CpuException(QiboErrorCode.OutOfMemory, $"op {op.Index} ({OpNames.Of(op.Kind)}): out of memory: {e.Message}", op.Index);
+            }
+            catch (Exception e)
+            {
+                throw new CpuException(QiboErrorCode.Internal,
+                    $"op {op.Index} ({OpNames.Of(op.Kind)}): internal error in the cpu backend: {e.GetType().Name}: {e.Message}", op.Index);
+            }
+        }
+    }
+
+    public override void Probabilities(ReadOnlySpan<int> bits, double* output) =>
+        Cpu.Probabilities.Compute(Kernel, bits, output);
+
+    public override void Sample(ReadOnlySpan<int> bits, ulong shots, double* randoms, ulong* outcomes) =>
+        Sampling.Sample(Kernel, bits, shots, randoms, outcomes);
+
+    /// <summary>Zeroes amplitudes in parallel (also the first touch of freshly allocated pages).</summary>
+    private sealed class FillZeroJob(T* data) : IRangeJob
+    {
+        public void Run(int chunk, long begin, long end) =>
+            NativeMemory.Clear(data + 2 * begin, (nuint)((end - begin) * 2 * sizeof(T)));
+    }
+}

@@ -1,0 +1,130 @@
+using QiboAccel.Abi;
+using QiboAccel.Python.Embedding;
+using QiboAccel.Python.Errors;
+
+namespace QiboAccel.Python.Bridge;
+
+/// <summary>
+/// A state: the Python object returned by the backend's create_state(). Every method takes the GIL, wraps the host's
+/// buffers in memoryviews (no copies, no per-gate marshalling) and calls the qiboaccel_bridge helper that views them
+/// as numpy arrays and calls the state's method.
+/// </summary>
+internal sealed unsafe class PythonState : IDisposable
+{
+    private nint _object;
+
+    private PythonState(PythonBackend backend, nint obj, int nQubits, QiboPrecision precision)
+    {
+        Backend = backend;
+        _object = obj;
+        NQubits = nQubits;
+        Precision = precision;
+    }
+
+    /// <summary>The backend that created the state.</summary>
+    public PythonBackend Backend { get; }
+
+    /// <summary>Number of qubits.</summary>
+    public int NQubits { get; }
+
+    /// <summary>complex128 or complex64.</summary>
+    public QiboPrecision Precision { get; }
+
+    /// <summary>2^n amplitudes.</summary>
+    public ulong Length => 1UL << NQubits;
+
+    /// <summary>Bytes of one amplitude in the host's buffers.</summary>
+    public ulong AmplitudeBytes => Precision == QiboPrecision.Complex128 ? 16UL : 8UL;
+
+    private nint Object => _object != 0 ? _object : throw BridgeException.Invalid("the state was destroyed");
+
+    private string Context(string function) => $"{function} ({Backend.Module})";
+
+    /// <summary>create_state(n_qubits, precision) on the backend object.</summary>
+    public static PythonState Create(PythonBackend backend, int nQubits, QiboPrecision precision)
+    {
+        using Gil gil = Gil.Acquire();
+        nint obj = Py.CallBridge("_host_create_state", $"state_create ({backend.Module})",
+            Own(backend.Object), Py.Int(nQubits), Py.UInt((uint)precision));
+        return new PythonState(backend, obj, nQubits, precision);
+    }
+
+    /// <summary>reset().</summary>
+    public void Reset()
+    {
+        using Gil gil = Gil.Acquire();
+        Py.CallBridgeVoid("_host_reset", Context("state_reset"), Own(Object));
+    }
+
+    /// <summary>get_amplitudes(offset, out) with out viewing the caller's buffer.</summary>
+    public void GetAmplitudes(ulong offset, ulong count, void* data)
+    {
+        using Gil gil = Gil.Acquire();
+        Py.CallBridgeVoid("_host_get_amplitudes", Context("state_get_amplitudes"),
+            Own(Object), Py.UInt(offset), Py.View(data, count * AmplitudeBytes, writable: true), Py.UInt((uint)Precision));
+    }
+
+    /// <summary>set_amplitudes(offset, data) with data viewing the caller's buffer (read-only).</summary>
+    public void SetAmplitudes(ulong offset, ulong count, void* data)
+    {
+        using Gil gil = Gil.Acquire();
+        Py.CallBridgeVoid("_host_set_amplitudes", Context("state_set_amplitudes"),
+            Own(Object), Py.UInt(offset), Py.View(data, count * AmplitudeBytes, writable: false), Py.UInt((uint)Precision));
+    }
+
+    /// <summary>apply(ops, qubits, matrices, randoms, cbits) on the first <paramref name="nOps"/> records (already validated).</summary>
+    public void Apply(QiboStateApplyArgs* args, ulong nOps)
+    {
+        QiboCircuit* c = args->Circuit;
+        using Gil gil = Gil.Acquire();
+        Py.CallBridgeVoid("_host_apply", Context("state_apply"),
+            Own(Object),
+            Py.View(c->Ops, nOps * c->OpSize, writable: false),
+            Py.UInt(c->OpSize),
+            Py.View(c->Qubits, c->NQubitRefs * sizeof(uint), writable: false),
+            Py.View(c->Matrices, c->NMatrixValues * 16, writable: false),
+            Py.View(args->Randoms, args->NRandoms * sizeof(double), writable: false),
+            Py.View(args->Cbits, args->Cbits == null ? 0 : args->NCbits, writable: true));
+    }
+
+    /// <summary>probabilities(qubits) copied into <paramref name="output"/> (2^count doubles).</summary>
+    public void Probabilities(uint* qubits, uint count, double* output)
+    {
+        using Gil gil = Gil.Acquire();
+        Py.CallBridgeVoid("_host_probabilities", Context("state_probabilities"),
+            Own(Object), Py.View(qubits, count * sizeof(uint), writable: false), Py.View(output, (1UL << (int)count) * sizeof(double), writable: true));
+    }
+
+    /// <summary>sample(qubits, randoms) copied into <paramref name="outcomes"/>.</summary>
+    public void Sample(uint* qubits, uint count, ulong shots, double* randoms, ulong* outcomes)
+    {
+        using Gil gil = Gil.Acquire();
+        Py.CallBridgeVoid("_host_sample", Context("state_sample"),
+            Own(Object), Py.View(qubits, count * sizeof(uint), writable: false), Py.View(randoms, shots * sizeof(double), writable: false),
+            Py.View(outcomes, shots * sizeof(ulong), writable: true), Py.UInt(1UL << (int)count));
+    }
+
+    /// <summary>Calls the state's close() if it has one and drops the Python object.</summary>
+    public void Dispose()
+    {
+        nint obj = _object;
+        if (obj == 0) return;
+        _object = 0;
+        using Gil gil = Gil.Acquire();
+        try
+        {
+            Py.CallBridgeVoid("_host_close", Context("state_destroy"), obj); // consumes our reference
+        }
+        catch (BridgeException)
+        {
+            // state_destroy cannot report anything: a failing close() is ignored.
+        }
+    }
+
+    // A new reference to an object we keep (Py.Call consumes its arguments).
+    private static nint Own(nint obj)
+    {
+        LibPython.Py_IncRef(obj);
+        return obj;
+    }
+}

@@ -1,0 +1,77 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using QiboAccel.Abi;
+using QiboAccel.Python.Exports;
+
+namespace QiboAccel.Python.Embedding;
+
+/// <summary>
+/// Where this library lives, and the Python folders its manifest names. A manifest in the library's folder whose
+/// <c>library_path</c> is this library may carry <c>"python_path"</c>: a folder, or a list of folders, absolute or
+/// relative to the manifest, put on sys.path (build.sh writes the repository's <c>python/</c> folder there, which
+/// holds qibo_backend_numpy). The host never tells a backend where its manifest is, hence the lookup.
+/// </summary>
+internal static unsafe class LibraryLocation
+{
+    [StructLayout(LayoutKind.Sequential)]
+    private struct DlInfo
+    {
+        public byte* FileName;
+        public void* Base;
+        public byte* SymbolName;
+        public void* SymbolAddress;
+    }
+
+    [DllImport("libc.so.6", EntryPoint = "dladdr")]
+    private static extern int DlAddr(void* address, DlInfo* info);
+
+    private static readonly Lazy<string?> s_library = new(Find);
+    private static readonly Lazy<IReadOnlyList<string>> s_pythonPaths = new(ReadPythonPaths);
+
+    /// <summary>Absolute path of libqibo_python.so, or null if the dynamic linker cannot tell.</summary>
+    public static string? LibraryPath => s_library.Value;
+
+    /// <summary>The existing folders named by python_path in the manifests next to the library.</summary>
+    public static IReadOnlyList<string> PythonPaths => s_pythonPaths.Value;
+
+    private static string? Find()
+    {
+        DlInfo info;
+        void* address = (delegate* unmanaged[Cdecl]<QiboApiRequest*, QiboErrorCode>)&ApiTable.GetApi;
+        if (DlAddr(address, &info) == 0 || info.FileName == null) return null;
+        string? path = Marshal.PtrToStringUTF8((nint)info.FileName);
+        return string.IsNullOrEmpty(path) ? null : Path.GetFullPath(path);
+    }
+
+    private static IReadOnlyList<string> ReadPythonPaths()
+    {
+        var paths = new List<string>();
+        string? library = LibraryPath;
+        string? folder = library is null ? null : Path.GetDirectoryName(library);
+        if (folder is null || !Directory.Exists(folder)) return paths;
+        foreach (string manifest in Directory.EnumerateFiles(folder, "*.json").Order(StringComparer.Ordinal))
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(File.ReadAllText(manifest));
+                JsonElement root = doc.RootElement;
+                if (root.ValueKind != JsonValueKind.Object) continue;
+                if (!root.TryGetProperty("library_path", out JsonElement lib) || lib.ValueKind != JsonValueKind.String) continue;
+                if (Path.GetFullPath(Path.Combine(folder, lib.GetString()!)) != library) continue;
+                if (!root.TryGetProperty("python_path", out JsonElement python)) continue;
+                IEnumerable<JsonElement> entries = python.ValueKind == JsonValueKind.Array ? python.EnumerateArray() : [python];
+                foreach (JsonElement entry in entries)
+                {
+                    if (entry.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(entry.GetString())) continue;
+                    string dir = Path.GetFullPath(Path.Combine(folder, entry.GetString()!));
+                    if (Directory.Exists(dir) && !paths.Contains(dir)) paths.Add(dir);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+            {
+                // Not our manifest, or unreadable: the host reports broken manifests itself.
+            }
+        }
+        return paths;
+    }
+}

@@ -1,0 +1,375 @@
+using System.Numerics;
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Runtime.CPU;
+using QiboAccel.Gpu.Kernels;
+
+namespace QiboAccel.Gpu.KernelTests;
+
+/// <summary>One ILGPU context with its CPU accelerator for the whole class (JIT mode: no device, no NativeAOT).</summary>
+public sealed class CpuAcceleratorFixture : IDisposable
+{
+    public CpuAcceleratorFixture()
+    {
+        Context = Context.Create(builder => builder.CPU().Optimize(OptimizationLevel.O2));
+        Accelerator = Context.CreateCPUAccelerator(0);
+    }
+
+    public Context Context { get; }
+
+    public Accelerator Accelerator { get; }
+
+    public void Dispose()
+    {
+        Accelerator.Dispose();
+        Context.Dispose();
+    }
+}
+
+/// <summary>
+/// The kernels of libqibo_gpu.so run on ILGPU's CPU accelerator and compared with a plain reference (dense matrix
+/// on the listed targets, controls all 1). The same C# is what the generator compiles to PTX and OpenCL C; the
+/// backend suite then checks the compiled kernels end to end on an OpenCL device.
+/// </summary>
+public sealed class StateKernelTests(CpuAcceleratorFixture fixture) : IClassFixture<CpuAcceleratorFixture>
+{
+    private readonly Accelerator _accelerator = fixture.Accelerator;
+
+    [Theory]
+    [InlineData(0L, 0L, 0L)]
+    [InlineData(5L, 0b100L, 0b1001L)]
+    [InlineData(0b1011L, 0b1010L, 0b100101L)]
+    public void InsertZerosSkipsTheMaskedBitsInOrder(long index, long mask, long expected)
+    {
+        Assert.Equal(expected, Bits.InsertZeros(index, mask));
+        for (long m = 0; m < 64; m++)
+        {
+            long previous = -1;
+            for (long i = 0; i < 16; i++)
+            {
+                long r = Bits.InsertZeros(i, m);
+                Assert.Equal(0, r & m);
+                Assert.True(r > previous);
+                previous = r;
+            }
+        }
+    }
+
+    [Fact]
+    public void DepositPlacesLowBitsIntoTheMaskInOrder()
+    {
+        Assert.Equal(0b1010L, Bits.Deposit(0b11, 0b1010));
+        Assert.Equal(0b1000L, Bits.Deposit(0b10, 0b1010));
+        Assert.Equal(0L, Bits.Deposit(0, 0b1111));
+        Assert.Equal(0b10001L, Bits.Deposit(0b101, 0b10011));
+    }
+
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(1, 2)]
+    [InlineData(2, 0)]
+    [InlineData(2, 1)]
+    [InlineData(3, 1)]
+    [InlineData(4, 0)]
+    [InlineData(5, 1)]
+    public void DenseMatricesMatchTheReference(int k, int controls)
+    {
+        const int n = 7;
+        var rng = new Random(10 * k + controls);
+        for (int trial = 0; trial < 3; trial++)
+        {
+            int[] bits = Shuffled(n, rng);
+            int[] targets = bits[..k], ctrl = bits[k..(k + controls)];
+            Complex[] state = RandomState(n, rng);
+            Complex[] matrix = RandomMatrix(1 << k, rng);
+            Complex[] expected = Reference(state, targets, ctrl, matrix);
+            long fixedMask = Mask(targets) | Mask(ctrl), ctrlMask = Mask(ctrl);
+            long threads = 1L << (n - k - controls);
+            double[] consts = Interleave(matrix);
+            double[] actual = Interleave(state);
+            if (k == 1)
+            {
+                Run64(actual, consts, [], (s, c, _) => Load1Q()(Ix(threads), s, c, 0, fixedMask, ctrlMask, 1L << targets[0], 0));
+            }
+            else if (k == 2)
+            {
+                Run64(actual, consts, [], (s, c, _) => Load2Q()(Ix(threads), s, c, 0, fixedMask, ctrlMask, 1L << targets[0], 1L << targets[1], 0));
+            }
+            if (k <= 2) AssertClose(expected, actual, 1e-12, $"k={k} specialised");
+
+            // Every k also through the general dense kernel, with the matrix and masks at non-zero offsets.
+            double[] padded = [.. new double[6], .. consts];
+            long[] masks = [-1, .. targets.Select(t => 1L << t)];
+            actual = Interleave(state);
+            Run64(actual, padded, masks, (s, c, m) => LoadDense()(Ix(threads), s, c, m, 0, fixedMask, ctrlMask, k, 1, 6));
+            AssertClose(expected, actual, 1e-12, $"k={k} dense");
+        }
+    }
+
+    [Fact]
+    public void SinglePrecisionDenseMatchesTheReference()
+    {
+        const int n = 6;
+        var rng = new Random(64);
+        int[] bits = Shuffled(n, rng);
+        int[] targets = bits[..3], ctrl = bits[3..4];
+        Complex[] state = RandomState(n, rng);
+        Complex[] matrix = RandomMatrix(8, rng);
+        Complex[] expected = Reference(state, targets, ctrl, matrix);
+        float[] amps = Interleave(state).Select(v => (float)v).ToArray();
+        float[] consts = Interleave(matrix).Select(v => (float)v).ToArray();
+        long[] masks = targets.Select(t => 1L << t).ToArray();
+        var kernel = _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<long>, long, long, long, int, long, long>(
+            StateKernels.ApplyDense<float, F32Ops>);
+        using var s = _accelerator.Allocate1D(amps);
+        using var c = _accelerator.Allocate1D(consts);
+        using var m = _accelerator.Allocate1D(masks);
+        kernel(Ix(1L << (n - 4)), s.View, c.View, m.View, 0, Mask(targets) | Mask(ctrl), Mask(ctrl), 3, 0, 0);
+        _accelerator.Synchronize();
+        AssertClose(expected, s.GetAsArray1D().Select(v => (double)v).ToArray(), 1e-5, "complex64 dense");
+    }
+
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(2, 1)]
+    [InlineData(3, 2)]
+    public void DiagonalsAndPhasesMatchTheReference(int k, int controls)
+    {
+        const int n = 6;
+        var rng = new Random(k * 7 + controls);
+        int[] bits = Shuffled(n, rng);
+        int[] targets = bits[..k], ctrl = bits[k..(k + controls)];
+        Complex[] state = RandomState(n, rng);
+        int dim = 1 << k;
+        var diagonal = Enumerable.Range(0, dim).Select(_ => Complex.FromPolarCoordinates(1, rng.NextDouble() * 6)).ToArray();
+        var matrix = new Complex[dim * dim];
+        for (int i = 0; i < dim; i++) matrix[i * dim + i] = diagonal[i];
+        Complex[] expected = Reference(state, targets, ctrl, matrix);
+        double[] actual = Interleave(state);
+        long[] masks = targets.Select(t => 1L << t).ToArray();
+        Run64(actual, Interleave(diagonal), masks,
+            (s, c, m) => LoadDiagonal()(Ix(1L << (n - controls)), s, c, m, 0, Mask(ctrl), Mask(ctrl), k, 0, 0));
+        AssertClose(expected, actual, 1e-12, "diagonal");
+
+        // diag(1, ..., 1, phase): the phase kernel touches only the all-ones amplitude.
+        for (int i = 0; i < dim - 1; i++) matrix[i * dim + i] = 1;
+        expected = Reference(state, targets, ctrl, matrix);
+        actual = Interleave(state);
+        long ones = Mask(targets) | Mask(ctrl);
+        Complex phase = diagonal[dim - 1];
+        Run64(actual, [], [], (s, _, _) => LoadPhase()(Ix(1L << (n - k - controls)), s, 0, ones, ones, phase.Real, phase.Imaginary));
+        AssertClose(expected, actual, 1e-12, "phase");
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void PermutationsMatchTheReference(int controls)
+    {
+        const int n = 6;
+        var rng = new Random(50 + controls);
+        int[] bits = Shuffled(n, rng);
+        Complex[] state = RandomState(n, rng);
+        int[] ctrl = bits[2..(2 + controls)];
+        Complex[] x = Reference(state, bits[..1], ctrl, [0, 1, 1, 0]);
+        double[] actual = Interleave(state);
+        Run64(actual, [], [], (s, _, _) => LoadX()(Ix(1L << (n - 1 - controls)), s, 0, (1L << bits[0]) | Mask(ctrl), Mask(ctrl), 1L << bits[0]));
+        AssertClose(x, actual, 0, "X");
+
+        Complex[] swap = Reference(state, bits[..2], ctrl, [1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1]);
+        actual = Interleave(state);
+        long a = 1L << bits[0], b = 1L << bits[1];
+        Run64(actual, [], [], (s, _, _) => LoadSwap()(Ix(1L << (n - 2 - controls)), s, 0, a | b | Mask(ctrl), Mask(ctrl), a, b));
+        AssertClose(swap, actual, 0, "SWAP");
+    }
+
+    [Fact]
+    public void ChunkOffsetsCoverTheRestOfTheLaunch()
+    {
+        // Two launches of half the threads each, the second with offset = half, equal one launch.
+        const int n = 8;
+        var rng = new Random(3);
+        Complex[] state = RandomState(n, rng);
+        Complex[] matrix = RandomMatrix(2, rng);
+        Complex[] expected = Reference(state, [4], [], matrix);
+        double[] actual = Interleave(state);
+        long half = 1L << (n - 2);
+        Run64(actual, Interleave(matrix), [], (s, c, _) =>
+        {
+            Load1Q()(Ix(half), s, c, 0, 1L << 4, 0, 1L << 4, 0);
+            Load1Q()(Ix(half), s, c, half, 1L << 4, 0, 1L << 4, 0);
+        });
+        AssertClose(expected, actual, 1e-12, "chunked");
+    }
+
+    [Fact]
+    public void CollapseKeepsOneOutcomeAndScales()
+    {
+        const int n = 4;
+        var rng = new Random(12);
+        Complex[] state = RandomState(n, rng);
+        double[] actual = Interleave(state);
+        long target = 1L << 2;
+        Run64(actual, [], [], (s, _, _) => LoadCollapse()(Ix(1L << (n - 1)), s, 0, target, target, 2.0));
+        for (int i = 0; i < 1 << n; i++)
+        {
+            Complex want = (i & target) != 0 ? 2 * state[i] : Complex.Zero;
+            Assert.Equal(want.Real, actual[2 * i], 12);
+            Assert.Equal(want.Imaginary, actual[2 * i + 1], 12);
+        }
+    }
+
+    [Theory]
+    [InlineData(6, new[] { 2 }, 4, 2)]
+    [InlineData(6, new[] { 0, 5 }, 2, 2)]
+    [InlineData(5, new[] { 4, 1, 3 }, 1, 1)]
+    [InlineData(4, new[] { 0, 1, 2, 3 }, 0, 0)]
+    public void MarginalPartialsAndFoldsSumToTheMarginal(int n, int[] chosenBits, int groupBits, int fold)
+    {
+        var rng = new Random(n + chosenBits.Length);
+        Complex[] state = RandomState(n, rng);
+        long chosen = Mask(chosenBits);
+        int m = chosenBits.Length;
+        long perThread = 1L << (n - m - groupBits);
+        long count = 1L << (m + groupBits);
+        var partialKernel = _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, long, long, int, long>(
+            StateKernels.MarginalPartial<double, F64Ops>);
+        var foldKernel = _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, long, long>(
+            StateKernels.SumRuns<double, F64Ops>);
+        using var s = _accelerator.Allocate1D(Interleave(state));
+        using var partials = _accelerator.Allocate1D<double>(count);
+        using var folded = _accelerator.Allocate1D<double>(count >> fold);
+        partialKernel(Ix(count), s.View, partials.View, 0, chosen, groupBits, perThread);
+        foldKernel(Ix(count >> fold), partials.View, folded.View, 0, 1L << fold);
+        _accelerator.Synchronize();
+        double[] values = folded.GetAsArray1D();
+        int groups = 1 << (groupBits - fold);
+        // Outcome o: bit j = the j-th lowest chosen amplitude bit.
+        int[] sorted = [.. chosenBits.Order()];
+        for (int o = 0; o < 1 << m; o++)
+        {
+            double expected = 0;
+            for (int i = 0; i < 1 << n; i++)
+            {
+                int outcome = 0;
+                for (int j = 0; j < m; j++) outcome |= ((i >> sorted[j]) & 1) << j;
+                if (outcome == o) expected += state[i].Magnitude * state[i].Magnitude;
+            }
+            double actual = 0;
+            for (int g = 0; g < groups; g++) actual += values[o * groups + g];
+            Assert.Equal(expected, actual, 12);
+        }
+    }
+
+    [Fact]
+    public void InitBasisSetsOneAmplitude()
+    {
+        double[] actual = Enumerable.Repeat(7.0, 32).ToArray();
+        Run64(actual, [], [], (s, _, _) => _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, long, long>(
+            StateKernels.InitBasis<double, F64Ops>)(Ix(16), s, 0, 5));
+        for (int i = 0; i < 32; i++) Assert.Equal(i == 10 ? 1.0 : 0.0, actual[i]);
+    }
+
+    // ---- kernels and helpers --------------------------------------------------------------------------------
+
+    private Action<Index1D, ArrayView<double>, ArrayView<double>, long, long, long, long, long> Load1Q() =>
+        _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, long, long, long, long, long>(StateKernels.Apply1Q<double, F64Ops>);
+
+    private Action<Index1D, ArrayView<double>, ArrayView<double>, long, long, long, long, long, long> Load2Q() =>
+        _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, long, long, long, long, long, long>(StateKernels.Apply2Q<double, F64Ops>);
+
+    private Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<long>, long, long, long, int, long, long> LoadDense() =>
+        _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<long>, long, long, long, int, long, long>(StateKernels.ApplyDense<double, F64Ops>);
+
+    private Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<long>, long, long, long, int, long, long> LoadDiagonal() =>
+        _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<long>, long, long, long, int, long, long>(StateKernels.ApplyDiagonal<double, F64Ops>);
+
+    private Action<Index1D, ArrayView<double>, long, long, long, double, double> LoadPhase() =>
+        _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, long, long, long, double, double>(StateKernels.ApplyPhase<double, F64Ops>);
+
+    private Action<Index1D, ArrayView<double>, long, long, long, long> LoadX() =>
+        _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, long, long, long, long>(StateKernels.ApplyX<double, F64Ops>);
+
+    private Action<Index1D, ArrayView<double>, long, long, long, long, long> LoadSwap() =>
+        _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, long, long, long, long, long>(StateKernels.ApplySwap<double, F64Ops>);
+
+    private Action<Index1D, ArrayView<double>, long, long, long, double> LoadCollapse() =>
+        _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, long, long, long, double>(StateKernels.Collapse<double, F64Ops>);
+
+    /// <summary>Copies the arrays to the accelerator, runs <paramref name="launch"/>, copies the state back.</summary>
+    private void Run64(double[] state, double[] consts, long[] masks, Action<ArrayView<double>, ArrayView<double>, ArrayView<long>> launch)
+    {
+        using var s = _accelerator.Allocate1D(state);
+        using var c = _accelerator.Allocate1D(consts.Length == 0 ? new double[1] : consts);
+        using var m = _accelerator.Allocate1D(masks.Length == 0 ? new long[1] : masks);
+        launch(s.View, c.View, m.View);
+        _accelerator.Synchronize();
+        s.GetAsArray1D().CopyTo(state, 0);
+    }
+
+    private static Index1D Ix(long threads) => new((int)threads);
+
+    /// <summary>The reference: the 2^k x 2^k matrix on the target bits (first = most significant), controls all 1.</summary>
+    private static Complex[] Reference(Complex[] state, int[] targets, int[] controls, Complex[] matrix)
+    {
+        var result = (Complex[])state.Clone();
+        int k = targets.Length, dim = 1 << k;
+        long ctrl = Mask(controls), tmask = Mask(targets);
+        var index = new long[dim];
+        for (long i = 0; i < state.Length; i++)
+        {
+            if ((i & ctrl) != ctrl || (i & tmask) != 0) continue;
+            for (int c = 0; c < dim; c++)
+            {
+                index[c] = i;
+                for (int t = 0; t < k; t++)
+                {
+                    if (((c >> (k - 1 - t)) & 1) != 0) index[c] |= 1L << targets[t];
+                }
+            }
+            for (int r = 0; r < dim; r++)
+            {
+                Complex sum = 0;
+                for (int c = 0; c < dim; c++) sum += matrix[r * dim + c] * state[index[c]];
+                result[index[r]] = sum;
+            }
+        }
+        return result;
+    }
+
+    private static void AssertClose(Complex[] expected, double[] actual, double tolerance, string what)
+    {
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double dr = Math.Abs(expected[i].Real - actual[2 * i]), di = Math.Abs(expected[i].Imaginary - actual[2 * i + 1]);
+            Assert.True(dr <= tolerance && di <= tolerance, $"{what}: amplitude {i}: expected {expected[i]}, got ({actual[2 * i]}, {actual[2 * i + 1]})");
+        }
+    }
+
+    private static long Mask(IEnumerable<int> bits) => bits.Aggregate(0L, (m, b) => m | (1L << b));
+
+    private static int[] Shuffled(int n, Random rng)
+    {
+        int[] a = Enumerable.Range(0, n).ToArray();
+        rng.Shuffle(a);
+        return a;
+    }
+
+    private static Complex[] RandomState(int n, Random rng) =>
+        Enumerable.Range(0, 1 << n).Select(_ => new Complex(rng.NextDouble() - 0.5, rng.NextDouble() - 0.5)).ToArray();
+
+    private static Complex[] RandomMatrix(int dim, Random rng) =>
+        Enumerable.Range(0, dim * dim).Select(_ => new Complex(rng.NextDouble() - 0.5, rng.NextDouble() - 0.5)).ToArray();
+
+    private static double[] Interleave(Complex[] values)
+    {
+        var result = new double[2 * values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            result[2 * i] = values[i].Real;
+            result[2 * i + 1] = values[i].Imaginary;
+        }
+        return result;
+    }
+}
