@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Text.Json;
+using QiboAccel.Tests.Support;
+
+namespace QiboAccel.Tests.Cli;
+
+/// <summary>The qiboaccel program as a user runs it: output formats, exit codes and one-line errors.</summary>
+public class CliTests
+{
+    private static (int Exit, string Out, string Err) Run(params string[] args)
+    {
+        string cli = RepoPaths.Combine("build", "cli", "qiboaccel.dll");
+        Assert.True(File.Exists(cli), $"{cli} is missing: run ./qiboaccel build first");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoPaths.Root };
+        psi.ArgumentList.Add(cli);
+        foreach (string a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        string stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, stdout.Result, stderr);
+    }
+
+    private static string TempQasm(string body)
+    {
+        string path = Path.Combine(Directory.CreateTempSubdirectory("qiboaccel-cli-").FullName, "c.qasm");
+        File.WriteAllText(path, "OPENQASM 2.0;\ninclude \"qelib1.inc\";\n" + body);
+        return path;
+    }
+
+    [Fact]
+    public void JsonHasTheDocumentedFields()
+    {
+        var (exit, output, err) = Run("run", "examples/circuits/bell.qasm", "--shots", "500", "--seed", "3", "--state", "--json");
+        Assert.True(exit == 0, err);
+        using var doc = JsonDocument.Parse(output);
+        var root = doc.RootElement;
+        Assert.Equal("cpu", root.GetProperty("backend").GetString());
+        Assert.Equal(2, root.GetProperty("nqubits").GetInt32());
+        Assert.Equal("double", root.GetProperty("precision").GetString());
+        var state = root.GetProperty("state").EnumerateArray().Select(a => a[0].GetDouble()).ToArray();
+        Assert.Equal([Math.Sqrt(0.5), 0, 0, Math.Sqrt(0.5)], state, new ToleranceComparer(1e-12));
+        var freq = root.GetProperty("frequencies");
+        Assert.Equal(500, freq.GetProperty("00").GetInt32() + freq.GetProperty("11").GetInt32());
+        Assert.True(root.GetProperty("timings").GetProperty("total_seconds").GetDouble() > 0);
+        // Same seed, same shots.
+        var again = Run("run", "examples/circuits/bell.qasm", "--shots", "500", "--seed", "3", "--json");
+        using var doc2 = JsonDocument.Parse(again.Out);
+        Assert.Equal(freq.GetProperty("00").GetInt32(), doc2.RootElement.GetProperty("frequencies").GetProperty("00").GetInt32());
+    }
+
+    [Fact]
+    public void QubitZeroIsTheFirstCharacterOfABitstring()
+    {
+        var (exit, output, err) = Run("run", TempQasm("qreg q[3];\ncreg c[3];\nx q[0];\nmeasure q -> c;\n"), "--shots", "10", "--json");
+        Assert.True(exit == 0, err);
+        using var doc = JsonDocument.Parse(output);
+        Assert.Equal(10, doc.RootElement.GetProperty("frequencies").GetProperty("100").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("qreg q[2];\nhx q[0];\n", ":4:1:", "unknown gate 'hx'")]
+    [InlineData("qreg q[2];\nh q[5];\n", ":4:5:", "out of range")]
+    [InlineData("qreg q[2];\nh q[0]\n", ":5:", "expected ';'")]
+    public void BadQasmIsOneLineWithFileLineAndColumn(string body, string position, string message)
+    {
+        string file = TempQasm(body);
+        var (exit, output, err) = Run("run", file);
+        Assert.Equal(1, exit);
+        Assert.Equal("", output);
+        string line = Assert.Single(err.Trim().Split('\n'));
+        Assert.Contains(file + position, line);
+        Assert.Contains(message, line);
+    }
+
+    [Theory]
+    [InlineData("no/such/file.qasm", "file not found")]
+    public void MissingFile(string file, string message)
+    {
+        var (exit, _, err) = Run("run", file);
+        Assert.Equal(1, exit);
+        Assert.Contains(message, Assert.Single(err.Trim().Split('\n')));
+    }
+
+    [Fact]
+    public void UnknownBackend()
+    {
+        var (exit, _, err) = Run("run", "examples/circuits/bell.qasm", "--backend", "nosuch");
+        Assert.Equal(1, exit);
+        string line = Assert.Single(err.Trim().Split('\n'));
+        Assert.Contains("unknown backend 'nosuch'", line);
+        Assert.Contains("cpu", line);
+    }
+
+    [Fact]
+    public void TooManyQubitsForTheBackendOrForMemory()
+    {
+        var (exit, _, err) = Run("run", TempQasm("qreg q[40];\nh q[0];\n"));
+        Assert.Equal(1, exit);
+        Assert.Contains("40 qubits is too many for backend 'cpu'", Assert.Single(err.Trim().Split('\n')));
+        (exit, _, err) = Run("run", TempQasm("qreg q[33];\nh q[0];\n"));
+        Assert.Equal(1, exit);
+        Assert.Matches(@"33 qubits need 128 GiB .* this machine has", Assert.Single(err.Trim().Split('\n')));
+    }
+
+    [Fact]
+    public void UsageErrorsExitWithTwo()
+    {
+        Assert.Equal(2, Run("run").Exit);
+        Assert.Equal(2, Run("run", "examples/circuits/bell.qasm", "--shots", "many").Exit);
+        Assert.Equal(2, Run("run", "examples/circuits/bell.qasm", "--frobnicate").Exit);
+        Assert.Equal(2, Run("frobnicate").Exit);
+    }
+
+    [Fact]
+    public void BackendsListsTheInstalledOnes()
+    {
+        var (exit, output, err) = Run("backends", "--json");
+        Assert.True(exit == 0, err);
+        using var doc = JsonDocument.Parse(output);
+        var cpu = doc.RootElement.GetProperty("backends").EnumerateArray().Single(b => b.GetProperty("name").GetString() == "cpu");
+        Assert.True(cpu.GetProperty("available").GetBoolean());
+        Assert.Contains("double", cpu.GetProperty("precisions").EnumerateArray().Select(p => p.GetString()));
+    }
+
+    private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance;
+
+        public int GetHashCode(double obj) => 0;
+    }
+}
