@@ -1,0 +1,171 @@
+using System.Reflection;
+using System.Text;
+using ILGPU;
+using ILGPU.Backends.EntryPoints;
+using ILGPU.Backends.OpenCL;
+using ILGPU.Backends.PTX;
+using ILGPU.Runtime;
+using ILGPU.Runtime.Cuda;
+using ILGPU.Runtime.OpenCL;
+using QiboAccel.Gpu.Kernels;
+using QiboAccel.Gpu.Launch;
+
+namespace QiboAccel.Gpu.Generator;
+
+/// <summary>
+/// Usage: QiboAccel.Gpu.Generator OUTPUT.cs. Compiles every kernel of <see cref="StateKernels"/> for complex128 and
+/// complex64 to OpenCL C and to PTX for each <see cref="PtxTargets"/> entry, checks each argument layout against
+/// <see cref="KernelAbi"/>, and writes the C# source (kernel texts, ids, typed launch wrappers) that libqibo_gpu.so
+/// compiles in. Exit code 1 and a message in MSBuild's error format on any mismatch: the build fails.
+/// </summary>
+internal static class Program
+{
+    /// <summary>PTX flavours: the host loads the newest one the device's compute capability allows.</summary>
+    private static readonly (CudaArchitecture Arch, CudaInstructionSet Isa)[] PtxTargets =
+    [
+        (CudaArchitecture.SM_60, CudaInstructionSet.ISA_60),
+        (CudaArchitecture.SM_80, CudaInstructionSet.ISA_70),
+    ];
+
+    private static readonly (string Suffix, Type Real, Type Ops)[] Precisions =
+    [
+        ("F64", typeof(double), typeof(F64Ops)),
+        ("F32", typeof(float), typeof(F32Ops)),
+    ];
+
+    private static int Main(string[] args)
+    {
+        if (args.Length != 1)
+        {
+            Console.Error.WriteLine("usage: QiboAccel.Gpu.Generator OUTPUT.cs");
+            return 2;
+        }
+        try
+        {
+            string source = Generate();
+            string output = Path.GetFullPath(args[0]);
+            Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+            if (!File.Exists(output) || File.ReadAllText(output) != source) File.WriteAllText(output, source);
+            Console.WriteLine($"QiboAccel.Gpu.Generator: wrote {output}");
+            return 0;
+        }
+        catch (GeneratorException e)
+        {
+            Console.Error.WriteLine($"QiboAccel.Gpu.Generator : error QGPU001: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static string Generate()
+    {
+        using var context = Context.Create(builder => builder.Optimize(OptimizationLevel.O2));
+        var kernels = new List<CompiledKernelSet>();
+        MethodInfo[] methods = typeof(StateKernels).GetMethods(BindingFlags.Public | BindingFlags.Static)
+            .Where(m => m.IsGenericMethodDefinition && m.GetParameters().FirstOrDefault()?.ParameterType == typeof(Index1D))
+            .OrderBy(m => m.MetadataToken)
+            .ToArray();
+        if (methods.Length == 0) throw new GeneratorException("no kernels found in StateKernels");
+        foreach (MethodInfo method in methods)
+        {
+            foreach (var (suffix, real, ops) in Precisions)
+            {
+                kernels.Add(Compile(context, method, suffix, real, ops));
+            }
+        }
+        return CodeWriter.Write(methods, kernels, PtxTargets.Select(t => (t.Arch.Major, t.Arch.Minor)).ToArray());
+    }
+
+    private static CompiledKernelSet Compile(Context context, MethodInfo definition, string suffix, Type real, Type ops)
+    {
+        MethodInfo method = definition.MakeGenericMethod(real, ops);
+        string name = $"{definition.Name}_{suffix}";
+        ParameterInfo[] parameters = method.GetParameters()[1..];
+        var kinds = new KernelParamKind[parameters.Length];
+        var elements = new string[parameters.Length];
+        for (int i = 0; i < parameters.Length; i++) (kinds[i], elements[i]) = Classify(name, parameters[i]);
+        CheckConventions(name, parameters, kinds);
+
+        var entry = EntryPointDescription.FromImplicitlyGroupedKernel(method);
+        var specialization = KernelSpecialization.Empty;
+        bool isDouble = real == typeof(double);
+
+        string openCl;
+        using (var backend = new CLBackend(context, new CLCapabilityContext(float16: false, float64: isDouble,
+            genericAddressSpace: false, int64_Atomics: false, subGroups: false), CLDeviceVendor.Other, CLCVersion.CL20))
+        {
+            openCl = ((CLCompiledKernel)backend.Compile(entry, specialization)).Source;
+        }
+        openCl = FixOpenCl(name, openCl, isDouble);
+        string clEntry = LayoutCheck.OpenCl(name, openCl, KernelAbi.OpenCl(kinds), elements);
+
+        var ptx = new List<string>();
+        string? ptxEntry = null;
+        foreach (var (arch, isa) in PtxTargets)
+        {
+            using var backend = new PTXBackend(context, new CudaCapabilityContext(arch), arch, isa, null);
+            string assembly = ((PTXCompiledKernel)backend.Compile(entry, specialization)).PTXAssembly;
+            string e = LayoutCheck.Ptx(name, assembly, KernelAbi.Ptx(kinds), arch.Major, arch.Minor);
+            if (ptxEntry != null && e != ptxEntry) throw new GeneratorException($"{name}: PTX entry names differ between targets ({ptxEntry}, {e})");
+            ptxEntry = e;
+            ptx.Add(assembly);
+        }
+        return new CompiledKernelSet(definition.Name, name, isDouble, kinds, parameters.Select(p => p.Name!).ToArray(), clEntry, openCl, ptxEntry!, ptx);
+    }
+
+    private static (KernelParamKind Kind, string Element) Classify(string kernel, ParameterInfo parameter)
+    {
+        Type type = parameter.ParameterType;
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(ArrayView<>))
+        {
+            Type element = type.GetGenericArguments()[0];
+            string c = element == typeof(double) ? "double" : element == typeof(float) ? "float" : element == typeof(long) ? "long"
+                : throw new GeneratorException($"{kernel}: view '{parameter.Name}' of {element.Name} (only double, float, long views are supported)");
+            return (KernelParamKind.View, c);
+        }
+        if (type == typeof(int)) return (KernelParamKind.Int32, "int");
+        if (type == typeof(long)) return (KernelParamKind.Int64, "long");
+        if (type == typeof(float)) return (KernelParamKind.Float32, "float");
+        if (type == typeof(double)) return (KernelParamKind.Float64, "double");
+        throw new GeneratorException($"{kernel}: parameter '{parameter.Name}' has type {type.Name}; kernels take views, int, long, float and double only");
+    }
+
+    /// <summary>Views first, then <c>long offset</c> (the launcher's chunking relies on it), then scalars.</summary>
+    private static void CheckConventions(string name, ParameterInfo[] parameters, KernelParamKind[] kinds)
+    {
+        int views = kinds.TakeWhile(k => k == KernelParamKind.View).Count();
+        if (kinds.Skip(views).Any(k => k == KernelParamKind.View))
+            throw new GeneratorException($"{name}: every view must come before the scalars");
+        if (views >= kinds.Length || kinds[views] != KernelParamKind.Int64 || parameters[views].Name != "offset")
+            throw new GeneratorException($"{name}: the first parameter after the views must be 'long offset'");
+    }
+
+    /// <summary>
+    /// complex128 kernels: enable cl_khr_fp64 on the first line (ILGPU declares double typedefs before its pragma).
+    /// complex64 kernels: must not mention double at all, so devices without fp64 can build them.
+    /// </summary>
+    private static string FixOpenCl(string name, string source, bool isDouble)
+    {
+        const string Pragma = "#pragma OPENCL EXTENSION cl_khr_fp64 : enable";
+        source = source.Replace("\r\n", "\n");
+        if (isDouble) return Pragma + "\n" + source;
+        source = source.Replace(Pragma + "\n", "");
+        if (System.Text.RegularExpressions.Regex.IsMatch(source, @"\bdouble\b"))
+            throw new GeneratorException($"{name}: the complex64 kernel's OpenCL C uses double");
+        return source;
+    }
+}
+
+/// <summary>A failure that stops the build.</summary>
+internal sealed class GeneratorException(string message) : Exception(message);
+
+/// <summary>One kernel instantiation: its OpenCL C and PTX texts and its parameters.</summary>
+internal sealed record CompiledKernelSet(
+    string Method,
+    string Name,
+    bool IsDouble,
+    KernelParamKind[] Kinds,
+    string[] ParameterNames,
+    string OpenClEntry,
+    string OpenClSource,
+    string PtxEntry,
+    List<string> Ptx);

@@ -1,0 +1,255 @@
+using ILGPU;
+
+namespace QiboAccel.Gpu.Kernels;
+
+/// <summary>
+/// The state-vector kernels of libqibo_gpu.so, as implicitly grouped ILGPU kernels. The generator instantiates each
+/// one for (double, <see cref="F64Ops"/>) and (float, <see cref="F32Ops"/>) and compiles it to PTX and OpenCL C.
+/// </summary>
+/// <remarks>
+/// Conventions every kernel follows (the generator checks the signatures, the host relies on them):
+/// <list type="bullet">
+/// <item>Parameters: the ILGPU index, then every <see cref="ArrayView{T}"/>, then <c>long offset</c>, then scalars.
+/// A launch covers threads offset + [0, count): the index is 32-bit, so the host splits larger launches into chunks
+/// and passes each chunk's first thread as <c>offset</c>.</item>
+/// <item>A state is 2^n interleaved (re, im) pairs; amplitude i is at [2i], [2i + 1]. Qubits arrive as bit masks of
+/// the amplitude index (qubit q of n is bit n - 1 - q).</item>
+/// <item><c>fixedMask</c> holds the targets' and controls' bits: thread t works on the basis indices
+/// <see cref="Bits.InsertZeros"/>(t, fixedMask) | ctrlMask (| target bits), so a gate with k targets and c controls
+/// launches 2^(n - k - c) threads and never touches amplitudes whose controls are not all 1.</item>
+/// <item>Matrices come from <c>consts</c>, the batch's matrices uploaded once per state_apply (interleaved complex
+/// values in the state's precision, row-major), at element offset <c>m</c>; ordered target masks of multi-target
+/// kernels come from <c>masks</c> at <c>maskOffset</c> (first target = most significant bit of the matrix index).</item>
+/// </list>
+/// </remarks>
+public static class StateKernels
+{
+    /// <summary>The largest k of <see cref="ApplyDense{T, TOps}"/> (its per-thread buffers are sized for it).</summary>
+    public const int MaxDenseTargets = 5;
+
+    private const int MaxDenseDim = 1 << MaxDenseTargets;
+
+    /// <summary>Sets amplitude i to 1 if i == <paramref name="basis"/>, else 0 (2^n threads).</summary>
+    public static void InitBasis<T, TOps>(Index1D index, ArrayView<T> state, long offset, long basis)
+        where T : unmanaged where TOps : struct, IRealOps<T>
+    {
+        TOps o = default;
+        long i = offset + index;
+        state[2 * i] = i == basis ? o.One : o.Zero;
+        state[2 * i + 1] = o.Zero;
+    }
+
+    /// <summary>A 2x2 matrix on the <paramref name="target"/> bit (2^(n-1-c) threads).</summary>
+    public static void Apply1Q<T, TOps>(Index1D index, ArrayView<T> state, ArrayView<T> consts, long offset,
+        long fixedMask, long ctrlMask, long target, long m)
+        where T : unmanaged where TOps : struct, IRealOps<T>
+    {
+        long i0 = Bits.InsertZeros(offset + index, fixedMask) | ctrlMask;
+        long i1 = i0 | target;
+        T ar = state[2 * i0], ai = state[2 * i0 + 1];
+        T br = state[2 * i1], bi = state[2 * i1 + 1];
+        state[2 * i0] = RowRe<T, TOps>(consts, m, ar, ai, br, bi);
+        state[2 * i0 + 1] = RowIm<T, TOps>(consts, m, ar, ai, br, bi);
+        state[2 * i1] = RowRe<T, TOps>(consts, m + 4, ar, ai, br, bi);
+        state[2 * i1 + 1] = RowIm<T, TOps>(consts, m + 4, ar, ai, br, bi);
+    }
+
+    /// <summary>
+    /// A 4x4 matrix on bits <paramref name="t0"/> (most significant bit of the matrix index) and <paramref name="t1"/>
+    /// (2^(n-2-c) threads).
+    /// </summary>
+    public static void Apply2Q<T, TOps>(Index1D index, ArrayView<T> state, ArrayView<T> consts, long offset,
+        long fixedMask, long ctrlMask, long t0, long t1, long m)
+        where T : unmanaged where TOps : struct, IRealOps<T>
+    {
+        long i0 = Bits.InsertZeros(offset + index, fixedMask) | ctrlMask;
+        long i1 = i0 | t1, i2 = i0 | t0, i3 = i0 | t0 | t1;
+        T a0r = state[2 * i0], a0i = state[2 * i0 + 1];
+        T a1r = state[2 * i1], a1i = state[2 * i1 + 1];
+        T a2r = state[2 * i2], a2i = state[2 * i2 + 1];
+        T a3r = state[2 * i3], a3i = state[2 * i3 + 1];
+        TOps o = default;
+        state[2 * i0] = o.Add(RowRe<T, TOps>(consts, m, a0r, a0i, a1r, a1i), RowRe<T, TOps>(consts, m + 4, a2r, a2i, a3r, a3i));
+        state[2 * i0 + 1] = o.Add(RowIm<T, TOps>(consts, m, a0r, a0i, a1r, a1i), RowIm<T, TOps>(consts, m + 4, a2r, a2i, a3r, a3i));
+        state[2 * i1] = o.Add(RowRe<T, TOps>(consts, m + 8, a0r, a0i, a1r, a1i), RowRe<T, TOps>(consts, m + 12, a2r, a2i, a3r, a3i));
+        state[2 * i1 + 1] = o.Add(RowIm<T, TOps>(consts, m + 8, a0r, a0i, a1r, a1i), RowIm<T, TOps>(consts, m + 12, a2r, a2i, a3r, a3i));
+        state[2 * i2] = o.Add(RowRe<T, TOps>(consts, m + 16, a0r, a0i, a1r, a1i), RowRe<T, TOps>(consts, m + 20, a2r, a2i, a3r, a3i));
+        state[2 * i2 + 1] = o.Add(RowIm<T, TOps>(consts, m + 16, a0r, a0i, a1r, a1i), RowIm<T, TOps>(consts, m + 20, a2r, a2i, a3r, a3i));
+        state[2 * i3] = o.Add(RowRe<T, TOps>(consts, m + 24, a0r, a0i, a1r, a1i), RowRe<T, TOps>(consts, m + 28, a2r, a2i, a3r, a3i));
+        state[2 * i3 + 1] = o.Add(RowIm<T, TOps>(consts, m + 24, a0r, a0i, a1r, a1i), RowIm<T, TOps>(consts, m + 28, a2r, a2i, a3r, a3i));
+    }
+
+    /// <summary>
+    /// A dense 2^k x 2^k matrix, k &lt;= <see cref="MaxDenseTargets"/>, on the k target bits listed at
+    /// masks[maskOffset ..] (2^(n-k-c) threads; each thread gathers its 2^k amplitudes, then writes 2^k rows).
+    /// </summary>
+    public static void ApplyDense<T, TOps>(Index1D index, ArrayView<T> state, ArrayView<T> consts, ArrayView<long> masks,
+        long offset, long fixedMask, long ctrlMask, int k, long maskOffset, long m)
+        where T : unmanaged where TOps : struct, IRealOps<T>
+    {
+        TOps o = default;
+        var amp = LocalMemory.Allocate<T>(2 * MaxDenseDim);
+        int dim = 1 << k;
+        long baseIndex = Bits.InsertZeros(offset + index, fixedMask) | ctrlMask;
+        for (int c = 0; c < dim; c++)
+        {
+            long idx = baseIndex | Spread(c, masks, maskOffset, k);
+            amp[2 * c] = state[2 * idx];
+            amp[2 * c + 1] = state[2 * idx + 1];
+        }
+        for (int r = 0; r < dim; r++)
+        {
+            T re = o.Zero, im = o.Zero;
+            long row = m + 2L * r * dim;
+            for (int c = 0; c < dim; c++)
+            {
+                T mr = consts[row + 2 * c], mi = consts[row + 2 * c + 1];
+                T xr = amp[2 * c], xi = amp[2 * c + 1];
+                re = o.Add(re, o.Sub(o.Mul(mr, xr), o.Mul(mi, xi)));
+                im = o.Add(im, o.Add(o.Mul(mr, xi), o.Mul(mi, xr)));
+            }
+            long idx = baseIndex | Spread(r, masks, maskOffset, k);
+            state[2 * idx] = re;
+            state[2 * idx + 1] = im;
+        }
+    }
+
+    /// <summary>
+    /// A diagonal on the k target bits listed at masks[maskOffset ..]: amplitude i (controls all 1) is multiplied by
+    /// consts entry d, d spelled by i's target bits, first target most significant (2^(n-c) threads).
+    /// </summary>
+    public static void ApplyDiagonal<T, TOps>(Index1D index, ArrayView<T> state, ArrayView<T> consts, ArrayView<long> masks,
+        long offset, long fixedMask, long ctrlMask, int k, long maskOffset, long m)
+        where T : unmanaged where TOps : struct, IRealOps<T>
+    {
+        TOps o = default;
+        long i = Bits.InsertZeros(offset + index, fixedMask) | ctrlMask;
+        long d = 0;
+        for (int t = 0; t < k; t++) d = (d << 1) | ((i & masks[maskOffset + t]) != 0 ? 1L : 0L);
+        T dr = consts[m + 2 * d], di = consts[m + 2 * d + 1];
+        T ar = state[2 * i], ai = state[2 * i + 1];
+        state[2 * i] = o.Sub(o.Mul(dr, ar), o.Mul(di, ai));
+        state[2 * i + 1] = o.Add(o.Mul(dr, ai), o.Mul(di, ar));
+    }
+
+    /// <summary>
+    /// Multiplies by (re, im) the amplitudes whose <paramref name="ones"/> bits are all 1: Z, S, T, U1, CZ, CU1 and
+    /// every other diag(1, phase) with controls (2^(n - popcount(ones)) threads; fixedMask == ones).
+    /// </summary>
+    public static void ApplyPhase<T, TOps>(Index1D index, ArrayView<T> state, long offset, long fixedMask, long ones, T re, T im)
+        where T : unmanaged where TOps : struct, IRealOps<T>
+    {
+        TOps o = default;
+        long i = Bits.InsertZeros(offset + index, fixedMask) | ones;
+        T ar = state[2 * i], ai = state[2 * i + 1];
+        state[2 * i] = o.Sub(o.Mul(re, ar), o.Mul(im, ai));
+        state[2 * i + 1] = o.Add(o.Mul(re, ai), o.Mul(im, ar));
+    }
+
+    /// <summary>X with controls (X, CNOT, TOFFOLI, ...): swaps the amplitude pairs that differ in the target bit.</summary>
+    public static void ApplyX<T, TOps>(Index1D index, ArrayView<T> state, long offset, long fixedMask, long ctrlMask, long target)
+        where T : unmanaged where TOps : struct, IRealOps<T>
+    {
+        long i0 = Bits.InsertZeros(offset + index, fixedMask) | ctrlMask;
+        long i1 = i0 | target;
+        T ar = state[2 * i0], ai = state[2 * i0 + 1];
+        state[2 * i0] = state[2 * i1];
+        state[2 * i0 + 1] = state[2 * i1 + 1];
+        state[2 * i1] = ar;
+        state[2 * i1 + 1] = ai;
+    }
+
+    /// <summary>SWAP with controls: exchanges the amplitudes with target bits 10 and 01 (2^(n-2-c) threads).</summary>
+    public static void ApplySwap<T, TOps>(Index1D index, ArrayView<T> state, long offset, long fixedMask, long ctrlMask, long a, long b)
+        where T : unmanaged where TOps : struct, IRealOps<T>
+    {
+        long i = Bits.InsertZeros(offset + index, fixedMask) | ctrlMask;
+        long ia = i | a, ib = i | b;
+        T ar = state[2 * ia], ai = state[2 * ia + 1];
+        state[2 * ia] = state[2 * ib];
+        state[2 * ia + 1] = state[2 * ib + 1];
+        state[2 * ib] = ar;
+        state[2 * ib + 1] = ai;
+    }
+
+    /// <summary>
+    /// MEASURE's collapse: amplitudes whose <paramref name="target"/> bit equals <paramref name="keep"/> (0 or the
+    /// target mask) are multiplied by <paramref name="scale"/>, the others set to 0 (2^(n-1) threads).
+    /// </summary>
+    public static void Collapse<T, TOps>(Index1D index, ArrayView<T> state, long offset, long target, long keep, T scale)
+        where T : unmanaged where TOps : struct, IRealOps<T>
+    {
+        TOps o = default;
+        long i0 = Bits.InsertZeros(offset + index, target);
+        long kept = i0 | keep, dropped = i0 | (keep ^ target);
+        state[2 * kept] = o.Mul(state[2 * kept], scale);
+        state[2 * kept + 1] = o.Mul(state[2 * kept + 1], scale);
+        state[2 * dropped] = o.Zero;
+        state[2 * dropped + 1] = o.Zero;
+    }
+
+    /// <summary>
+    /// First pass of the marginal probabilities of the <paramref name="chosen"/> bits: thread t = (outcome, group)
+    /// with group = t mod 2^groupBits sums |a|^2 over <paramref name="perThread"/> amplitudes whose chosen bits spell
+    /// the outcome (chosen bits in increasing position, lowest = bit 0 of the outcome), taking every 2^groupBits-th
+    /// free index starting at the group (neighbouring threads read neighbouring amplitudes). partials[t] receives the
+    /// sum: outcome o's partial sums are partials[o * 2^groupBits ..], in a fixed order (deterministic results).
+    /// </summary>
+    public static void MarginalPartial<T, TOps>(Index1D index, ArrayView<T> state, ArrayView<T> partials, long offset,
+        long chosen, int groupBits, long perThread)
+        where T : unmanaged where TOps : struct, IRealOps<T>
+    {
+        TOps o = default;
+        long t = offset + index;
+        long group = t & ((1L << groupBits) - 1);
+        long high = Bits.Deposit(t >> groupBits, chosen);
+        T sum = o.Zero;
+        for (long j = 0; j < perThread; j++)
+        {
+            long i = Bits.InsertZeros(group + (j << groupBits), chosen) | high;
+            T re = state[2 * i], im = state[2 * i + 1];
+            sum = o.Add(sum, o.Add(o.Mul(re, re), o.Mul(im, im)));
+        }
+        partials[t] = sum;
+    }
+
+    /// <summary>Sums consecutive runs: output[t] = input[t * run] + ... + input[t * run + run - 1], in order.</summary>
+    public static void SumRuns<T, TOps>(Index1D index, ArrayView<T> input, ArrayView<T> output, long offset, long run)
+        where T : unmanaged where TOps : struct, IRealOps<T>
+    {
+        TOps o = default;
+        long t = offset + index;
+        T sum = o.Zero;
+        for (long j = 0; j < run; j++) sum = o.Add(sum, input[t * run + j]);
+        output[t] = sum;
+    }
+
+    /// <summary>Bits of the rows of a dense matrix: the mask of row/column <paramref name="c"/>'s target bits.</summary>
+    private static long Spread(int c, ArrayView<long> masks, long maskOffset, int k)
+    {
+        long result = 0;
+        for (int t = 0; t < k; t++)
+        {
+            if (((c >> (k - 1 - t)) & 1) != 0) result |= masks[maskOffset + t];
+        }
+        return result;
+    }
+
+    /// <summary>Re of (m[0], m[1]) . (a, b) with m[0] at consts[m], m[1] at consts[m + 2].</summary>
+    private static T RowRe<T, TOps>(ArrayView<T> consts, long m, T ar, T ai, T br, T bi)
+        where T : unmanaged where TOps : struct, IRealOps<T>
+    {
+        TOps o = default;
+        T m0r = consts[m], m0i = consts[m + 1], m1r = consts[m + 2], m1i = consts[m + 3];
+        return o.Add(o.Sub(o.Mul(m0r, ar), o.Mul(m0i, ai)), o.Sub(o.Mul(m1r, br), o.Mul(m1i, bi)));
+    }
+
+    /// <summary>Im of (m[0], m[1]) . (a, b).</summary>
+    private static T RowIm<T, TOps>(ArrayView<T> consts, long m, T ar, T ai, T br, T bi)
+        where T : unmanaged where TOps : struct, IRealOps<T>
+    {
+        TOps o = default;
+        T m0r = consts[m], m0i = consts[m + 1], m1r = consts[m + 2], m1i = consts[m + 3];
+        return o.Add(o.Add(o.Mul(m0r, ai), o.Mul(m0i, ar)), o.Add(o.Mul(m1r, bi), o.Mul(m1i, br)));
+    }
+}

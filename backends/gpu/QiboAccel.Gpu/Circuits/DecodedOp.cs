@@ -1,0 +1,34 @@
+using QiboAccel.Abi;
+
+namespace QiboAccel.Gpu.Circuits;
+
+/// <summary>
+/// One validated operation record. Qubits are already amplitude bit positions (bit = n - 1 - qubit); the matrix
+/// pointer points into the caller's circuit and is valid for the duration of the state_apply call.
+/// </summary>
+internal readonly unsafe struct DecodedOp
+{
+    /// <summary>Index of the record in the circuit.</summary>
+    public required long Index { get; init; }
+
+    /// <summary>The operation kind.</summary>
+    public required QiboOpKind Kind { get; init; }
+
+    /// <summary>Target bit positions, first = most significant bit of the matrix index.</summary>
+    public required int[] Targets { get; init; }
+
+    /// <summary>Control bit positions.</summary>
+    public required int[] Controls { get; init; }
+
+    /// <summary>The record's matrix (interleaved complex128) for MATRIX, DIAGONAL and GENERALIZED_FSIM; else NULL.</summary>
+    public double* Matrix { get; init; }
+
+    /// <summary>params[0..3].</summary>
+    public required double[] Params { get; init; }
+
+    /// <summary>MEASURE: classical bit to write, or -1.</summary>
+    public int Cbit { get; init; }
+
+    /// <summary>MEASURE: index of the random number it consumes.</summary>
+    public long RandomIndex { get; init; }
+}

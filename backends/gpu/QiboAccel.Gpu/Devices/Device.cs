@@ -1,0 +1,122 @@
+using QiboAccel.Gpu.Errors;
+using QiboAccel.Gpu.Launch;
+
+namespace QiboAccel.Gpu.Devices;
+
+/// <summary>
+/// One compute device (a CUDA GPU or an OpenCL device) with its context and compiled kernels. Devices are opened
+/// once per process and never closed: backend instances share them (the ABI lets a backend keep process-wide state).
+/// </summary>
+internal abstract class Device
+{
+    /// <summary>"opencl:0", "cuda:1".</summary>
+    public abstract string Id { get; }
+
+    /// <summary>For qibo_backend_info.device: platform, device and memory.</summary>
+    public abstract string Description { get; }
+
+    /// <summary>Largest single allocation in bytes.</summary>
+    public abstract ulong MaxAllocation { get; }
+
+    /// <summary>Device memory in bytes.</summary>
+    public abstract ulong GlobalMemory { get; }
+
+    /// <summary>True when the device computes in double precision (complex128 states).</summary>
+    public abstract bool SupportsDouble { get; }
+
+    /// <summary>Allocates <paramref name="bytes"/> of device memory; a driver's refusal is QIBO_ERROR_OUT_OF_MEMORY naming <paramref name="what"/>.</summary>
+    public abstract DeviceBuffer Allocate(ulong bytes, int elementSize, string what);
+
+    /// <summary>Frees a buffer.</summary>
+    public abstract void Free(DeviceBuffer buffer);
+
+    /// <summary>A new in-order queue (one per state, so states on different threads never share one).</summary>
+    public abstract DeviceQueue CreateQueue();
+
+    /// <summary>The QIBO_ERROR_OUT_OF_MEMORY error for a refused allocation.</summary>
+    protected GpuException AllocationFailed(ulong bytes, string what, string driverError) => GpuException.OutOfMemory(
+        $"out of device memory: cannot allocate {Format(bytes)} ({bytes} bytes) for {what} on {Id} " +
+        $"(device memory {Format(GlobalMemory)}, largest allocation {Format(MaxAllocation)}): {driverError}");
+
+    /// <summary>"1.5 GiB".</summary>
+    public static string Format(double bytes)
+    {
+        string[] units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+        int u = 0;
+        while (bytes >= 1024 && u < units.Length - 1)
+        {
+            bytes /= 1024;
+            u++;
+        }
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bytes:0.#} {units[u]}");
+    }
+}
+
+/// <summary>Device memory owned by one state.</summary>
+internal sealed class DeviceBuffer(Device device, long handle, ulong bytes, int elementSize) : IDisposable
+{
+    /// <summary>cl_mem or CUdeviceptr.</summary>
+    public long Handle { get; private set; } = handle;
+
+    /// <summary>Size in bytes.</summary>
+    public ulong Bytes { get; } = bytes;
+
+    /// <summary>Size of one element (the kernels' view length is in elements).</summary>
+    public int ElementSize { get; } = elementSize;
+
+    /// <summary>Number of elements.</summary>
+    public long Elements => (long)(Bytes / (ulong)ElementSize);
+
+    /// <summary>Frees the memory (idempotent).</summary>
+    public void Dispose()
+    {
+        if (Handle == 0) return;
+        device.Free(this);
+        Handle = 0;
+    }
+}
+
+/// <summary>An in-order command queue: launches, copies and synchronisation.</summary>
+internal abstract class DeviceQueue : IDisposable
+{
+    /// <summary>Largest launch: implicitly grouped kernels take a 32-bit thread index, so larger ones are chunked.</summary>
+    public const long MaxChunk = 1L << 30;
+
+    /// <summary>
+    /// Enqueues kernel <paramref name="id"/> over threads [0, <paramref name="threads"/>), in chunks of at most
+    /// <see cref="MaxChunk"/> threads, each with its first thread in the 'offset' parameter.
+    /// </summary>
+    public void Launch(KernelId id, long threads, ReadOnlySpan<KernelArg> args)
+    {
+        KernelParamKind[] kinds = GeneratedKernels.Params(id);
+        if (args.Length != kinds.Length) throw new InvalidOperationException($"{GeneratedKernels.Name(id)}: {args.Length} arguments for {kinds.Length} parameters");
+        for (int i = 0; i < kinds.Length; i++)
+        {
+            if (args[i].Kind != kinds[i]) throw new InvalidOperationException($"{GeneratedKernels.Name(id)}: argument {i} is {args[i].Kind}, the kernel takes {kinds[i]}");
+        }
+        if (threads <= 0) return;
+        int offsetParam = GeneratedKernels.OffsetParam(id);
+        Span<KernelArg> chunkArgs = stackalloc KernelArg[args.Length];
+        args.CopyTo(chunkArgs);
+        for (long first = 0; first < threads; first += MaxChunk)
+        {
+            chunkArgs[offsetParam] = KernelArg.Int64(first);
+            LaunchChunk(id, (int)Math.Min(MaxChunk, threads - first), chunkArgs);
+        }
+    }
+
+    /// <summary>Enqueues one launch of at most <see cref="MaxChunk"/> threads.</summary>
+    protected abstract void LaunchChunk(KernelId id, int threads, ReadOnlySpan<KernelArg> args);
+
+    /// <summary>Copies host memory into a buffer; returns when the source may be reused.</summary>
+    public abstract unsafe void Write(DeviceBuffer destination, ulong byteOffset, void* source, ulong bytes);
+
+    /// <summary>Copies a buffer into host memory, after every command enqueued before; returns when done.</summary>
+    public abstract unsafe void Read(DeviceBuffer source, ulong byteOffset, void* destination, ulong bytes);
+
+    /// <summary>Waits for every enqueued command; reports asynchronous failures.</summary>
+    public abstract void Finish();
+
+    /// <summary>Releases the queue.</summary>
+    public abstract void Dispose();
+}

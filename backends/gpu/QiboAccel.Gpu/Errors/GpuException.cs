@@ -1,0 +1,35 @@
+using QiboAccel.Abi;
+
+namespace QiboAccel.Gpu.Errors;
+
+/// <summary>
+/// A failure with an ABI error code. Thrown anywhere inside the backend and turned into a <see cref="NativeError"/>
+/// by the export that was called; it never crosses the ABI as an exception.
+/// </summary>
+internal sealed class GpuException(QiboErrorCode code, string message, long opIndex = -1) : Exception(message)
+{
+    /// <summary>The ABI error code reported to the host.</summary>
+    public QiboErrorCode Code { get; } = code;
+
+    /// <summary>Index of the failing operation of the circuit passed to state_apply, or -1.</summary>
+    public long OpIndex { get; } = opIndex;
+
+    /// <summary>For device errors: true when the driver reported a lack of memory.</summary>
+    public bool IsAllocationFailure { get; init; }
+
+    /// <summary>QIBO_ERROR_INVALID_ARGUMENT.</summary>
+    public static GpuException Invalid(string message, long opIndex = -1) => new(QiboErrorCode.InvalidArgument, message, opIndex);
+
+    /// <summary>QIBO_ERROR_UNSUPPORTED.</summary>
+    public static GpuException Unsupported(string message, long opIndex = -1) => new(QiboErrorCode.Unsupported, message, opIndex);
+
+    /// <summary>QIBO_ERROR_DEVICE.</summary>
+    public static GpuException Device(string message, bool allocationFailure = false) =>
+        new(QiboErrorCode.Device, message) { IsAllocationFailure = allocationFailure };
+
+    /// <summary>QIBO_ERROR_OUT_OF_MEMORY.</summary>
+    public static GpuException OutOfMemory(string message) => new(QiboErrorCode.OutOfMemory, message);
+
+    /// <summary>The same error attributed to operation <paramref name="opIndex"/>.</summary>
+    public GpuException At(long opIndex) => OpIndex >= 0 ? this : new(Code, Message, opIndex) { IsAllocationFailure = IsAllocationFailure };
+}
