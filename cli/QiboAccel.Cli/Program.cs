@@ -14,6 +14,11 @@ const string Usage = """
           --state                   print the final state vector
           --json                    print one JSON object on stdout
       backends [--json]  list installed backends (manifests) and their capabilities
+      bench              the same circuits on several backends, side by side
+          --backends A,B,...        specifiers (default cpu); the first is the reference for ratios and fidelity
+          --circuits qft,variational,random,ghz,hlayers,FILE.qasm   (default qft,variational,random,ghz)
+          --qubits LO..HI           (default 10..20)   --precision double|single   --repeat R (default 3)
+          --json FILE  --csv FILE  --svg FILE         also write the results there
       conformance SPEC   run every conformance case against a backend, each in its own process
           --case NAME               run one case;  --list: list the cases
       help               this text
@@ -31,6 +36,7 @@ try
         "run" => RunCommand.Execute(args[1..]),
         "backends" => BackendsCommand.Execute(args[1..]),
         "conformance" => ConformanceCommand.Execute(args[1..]),
+        "bench" => QiboAccel.Cli.Bench.BenchCommand.Execute(args[1..]),
         _ => throw new UsageException($"unknown command '{args[0]}' (try: qiboaccel help)"),
     };
 }

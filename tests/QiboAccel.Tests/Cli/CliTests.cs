@@ -123,6 +123,28 @@ public class CliTests
         Assert.Contains("double", cpu.GetProperty("precisions").EnumerateArray().Select(p => p.GetString()));
     }
 
+    [Fact]
+    public void BenchComparesBackendsAndWritesJsonCsvAndSvg()
+    {
+        string dir = Directory.CreateTempSubdirectory("qiboaccel-bench-").FullName;
+        string json = Path.Combine(dir, "b.json"), csv = Path.Combine(dir, "b.csv"), svg = Path.Combine(dir, "b.svg");
+        var (exit, output, err) = Run("bench", "--backends", "cpu,build/examples/qibo_example_c.json", "--circuits", "ghz,qft",
+            "--qubits", "3..4", "--repeat", "1", "--json", json, "--csv", csv, "--svg", svg);
+        Assert.True(exit == 0, err + output);
+        Assert.Contains("read-modify-write bandwidth", output);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var results = doc.RootElement.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(2 * 2 * 2, results.Count); // circuits x sizes x backends
+        foreach (var r in results.Where(r => r.GetProperty("backend").GetString() != "cpu"))
+        {
+            // Independent implementations of the same circuit agree: fidelity 1.
+            Assert.Equal(1.0, r.GetProperty("fidelity_to_first").GetDouble(), 9);
+        }
+        Assert.Equal(1 + 8, File.ReadAllLines(csv).Length);
+        var svgDoc = System.Xml.Linq.XDocument.Load(svg);
+        Assert.Equal(4, svgDoc.Descendants("{http://www.w3.org/2000/svg}polyline").Count()); // 2 circuits x 2 backends
+    }
+
     private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
     {
         public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance;
