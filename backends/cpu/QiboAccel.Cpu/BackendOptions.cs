@@ -10,12 +10,16 @@ namespace QiboAccel.Cpu;
 /// <item><c>simd=auto|512|256|128|scalar</c>: widest vector width the kernels may use (default auto = widest
 /// accelerated by the compiled code).</item>
 /// <item><c>parallel_threshold=N</c>: operations touching fewer than N amplitudes run on one thread (default 16384).</item>
+/// <item><c>fusion=on|off</c>: merge runs of 1-qubit gates on the same qubit into one 2x2 gate (default on).</item>
+/// <item><c>blocking=on|off</c>: cache blocking, many gates per memory pass (default on).</item>
+/// <item><c>block_qubits=N</c>: qubits per cache block, 2..30, or auto (default: 512 KiB blocks, 15 for complex128,
+/// 16 for complex64).</item>
 /// </list>
 /// </summary>
-internal sealed record BackendOptions(int Threads, int SimdBits, long ParallelThreshold)
+internal sealed record BackendOptions(int Threads, int SimdBits, long ParallelThreshold, bool Fusion = true, bool Blocking = true, int BlockQubits = 0)
 {
     /// <summary>The documented syntax, quoted in error messages.</summary>
-    public const string Syntax = "threads=N, simd=auto|512|256|128|scalar, parallel_threshold=N";
+    public const string Syntax = "threads=N, simd=auto|512|256|128|scalar, parallel_threshold=N, fusion=on|off, blocking=on|off, block_qubits=N|auto";
 
     /// <summary>Parses <paramref name="text"/>; throws INVALID_ARGUMENT naming the offending item.</summary>
     public static BackendOptions Parse(string? text)
@@ -23,6 +27,8 @@ internal sealed record BackendOptions(int Threads, int SimdBits, long ParallelTh
         int threads = Math.Clamp(Environment.ProcessorCount, 1, 1024);
         int simd = 512;
         long threshold = 1 << 14;
+        bool fusion = true, blocking = true;
+        int blockQubits = 0;
         foreach (string item in (text ?? "").Split([',', ';', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
         {
             int eq = item.IndexOf('=');
@@ -48,10 +54,28 @@ internal sealed record BackendOptions(int Threads, int SimdBits, long ParallelTh
                     if (!long.TryParse(value, out threshold) || threshold < 0)
                         throw CpuException.Invalid($"backend options: parallel_threshold must be a non-negative integer, got '{value}'");
                     break;
+                case "fusion":
+                    fusion = Switch(key, value);
+                    break;
+                case "blocking":
+                    blocking = Switch(key, value);
+                    break;
+                case "block_qubits":
+                    if (value == "auto") blockQubits = 0;
+                    else if (!int.TryParse(value, out blockQubits) || blockQubits < 2 || blockQubits > 30)
+                        throw CpuException.Invalid($"backend options: block_qubits must be auto or an integer in 2..30, got '{value}'");
+                    break;
                 default:
                     throw CpuException.Invalid($"backend options: unknown option '{key}' (known: {Syntax})");
             }
         }
-        return new BackendOptions(threads, simd, threshold);
+        return new BackendOptions(threads, simd, threshold, fusion, blocking, blockQubits);
     }
+
+    private static bool Switch(string key, string value) => value switch
+    {
+        "on" or "true" or "1" or "yes" => true,
+        "off" or "false" or "0" or "no" => false,
+        _ => throw CpuException.Invalid($"backend options: {key} must be on or off, got '{value}'"),
+    };
 }

@@ -38,7 +38,7 @@ internal static unsafe class DenseKernel
         public readonly void Visit<TV, TOps>() where TV : unmanaged where TOps : struct, IVecOps<TV, T>
         {
             var job = new Job<T, TV, TOps>(State, Targets, Controls, Matrix);
-            State.Pool.Run(job, job.Total, job.Total << (TOps.LaneBits + Targets.Length));
+            State.Run(job, job.Total, job.Total << (TOps.LaneBits + Targets.Length));
         }
     }
 
@@ -127,7 +127,7 @@ internal static unsafe class DenseKernel
             TV tiny = TOps.Broadcast(Denormals.Threshold<T>());
             BitInserter inserter = _inserter;
             long runMask = inserter.RunLength - 1;
-            T* data = _data;
+            T* data = BlockContext.Resolve(_data);
             nuint scratchBytes = (nuint)(2 * dim * sizeof(TV));
             TV* scratch = (TV*)NativeMemory.AlignedAlloc(scratchBytes, 64);
             T* signPattern = stackalloc T[w];

@@ -36,7 +36,7 @@ internal static unsafe class DiagonalKernel
         public readonly void Visit<TV, TOps>() where TV : unmanaged where TOps : struct, IVecOps<TV, T>
         {
             var job = new Job<T, TV, TOps>(State, Targets, Controls, Diagonal);
-            State.Pool.Run(job, job.Parts, job.Amplitudes);
+            State.Run(job, job.Parts, job.Amplitudes);
         }
     }
 
@@ -179,7 +179,7 @@ internal static unsafe class DiagonalKernel
             TV tiny = TOps.Broadcast(Denormals.Threshold<T>());
             BitInserter inserter = _inserter;
             long runMask = inserter.RunLength - 1, second = _streamOffset;
-            T* data = _data;
+            T* data = BlockContext.Resolve(_data);
             int[] active = _active;
             long[] patternOffset = _patternOffset;
             bool[] complex = _complex;
@@ -231,7 +231,7 @@ internal static unsafe class DiagonalKernel
             TV tiny = TOps.Broadcast(Denormals.Threshold<T>());
             BitInserter inserter = _inserter;
             long runMask = inserter.RunLength - 1, second = _streamOffset, patterns = 1L << _highTargets.Length;
-            T* data = _data;
+            T* data = BlockContext.Resolve(_data);
             Span<T> scratch = stackalloc T[2 * w];
             fixed (T* c = scratch)
             {

@@ -7,12 +7,31 @@ namespace QiboAccel.Cpu.Kernels;
 internal readonly unsafe struct KernelState<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Creates the description.</summary>
-    public KernelState(T* data, int nQubits, WorkerPool pool, int maxBits)
+    public KernelState(T* data, int nQubits, WorkerPool pool, int maxBits, List<BlockStep>? sink = null)
     {
         Data = data;
         NQubits = nQubits;
         Pool = pool;
         MaxBits = maxBits;
+        Sink = sink;
+    }
+
+    /// <summary>
+    /// When set, kernels do not run: they append their prepared job to this list (a cache-blocked pass runs the
+    /// recorded jobs on each block later). Such states have <see cref="Data"/> = null and the kernels take the
+    /// block's address from <see cref="BlockContext"/>.
+    /// </summary>
+    public List<BlockStep>? Sink { get; }
+
+    /// <summary>Runs <paramref name="job"/> over [0, parts) on the pool, or records it when recording.</summary>
+    public void Run(IRangeJob job, long parts, long amplitudes)
+    {
+        if (Sink != null)
+        {
+            if (parts > 0) Sink.Add(new BlockStep(job, parts));
+            return;
+        }
+        Pool.Run(job, parts, amplitudes);
     }
 
     /// <summary>Interleaved (re, im) amplitudes, 2^NQubits complex values.</summary>
@@ -29,6 +48,27 @@ internal readonly unsafe struct KernelState<T> where T : unmanaged, IFloatingPoi
 
     /// <summary>Number of amplitudes.</summary>
     public long Length => 1L << NQubits;
+}
+
+/// <summary>One recorded kernel job of a cache-blocked pass: run over [0, Parts) on each block.</summary>
+internal readonly record struct BlockStep(IRangeJob Job, long Parts);
+
+/// <summary>
+/// The address of the block a thread is working on in a cache-blocked pass. Jobs recorded for a block have a null
+/// data pointer and resolve it here (once per call, not per amplitude), so one immutable job serves every block and
+/// every thread.
+/// </summary>
+internal static unsafe class BlockContext
+{
+    [ThreadStatic]
+    private static nint t_base;
+
+    /// <summary>Sets the current thread's block address.</summary>
+    public static void Enter(void* block) => t_base = (nint)block;
+
+    /// <summary><paramref name="data"/>, or the current block when it is null.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static T* Resolve<T>(T* data) where T : unmanaged => data != null ? data : (T*)t_base;
 }
 
 /// <summary>Helpers for building per-lane coefficient vectors.</summary>

@@ -38,7 +38,7 @@ internal static unsafe class PairKernel
         public readonly void Visit<TV, TOps>() where TV : unmanaged where TOps : struct, IVecOps<TV, T>
         {
             var job = new Job<T, TV, TOps>(State, FixedBits, FixedValues, Delta, M);
-            State.Pool.Run(job, job.Parts, job.Amplitudes);
+            State.Run(job, job.Parts, job.Amplitudes);
         }
     }
 
@@ -93,7 +93,7 @@ internal static unsafe class PairKernel
             TV tiny = TOps.Broadcast(Denormals.Threshold<T>());
             BitInserter inserter = _inserter;
             long runMask = inserter.RunLength - 1, pair = _delta, second = _streamOffset;
-            T* data = _data;
+            T* data = BlockContext.Resolve(_data);
             fixed (T* c = _coefficients)
             {
                 TV a0r = TOps.Load(c), a0i = TOps.Load(c + w);

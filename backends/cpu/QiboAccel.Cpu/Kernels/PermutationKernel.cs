@@ -51,7 +51,7 @@ internal static unsafe class PermutationKernel
         public readonly void Visit<TV, TOps>() where TV : unmanaged where TOps : struct, IVecOps<TV, T>
         {
             var job = new Job<T, TV, TOps>(State, Targets, TargetValues, Controls, Delta);
-            State.Pool.Run(job, job.Parts, job.Amplitudes);
+            State.Run(job, job.Parts, job.Amplitudes);
         }
     }
 
@@ -101,7 +101,7 @@ internal static unsafe class PermutationKernel
             int w = 2 << TOps.LaneBits, shift = TOps.LaneBits + 1;
             BitInserter inserter = _inserter;
             long runMask = inserter.RunLength - 1, delta = _delta, second = _streamOffset;
-            T* data = _data;
+            T* data = BlockContext.Resolve(_data);
             for (long k = begin, index = inserter.Insert(begin); k < end;)
             {
                 long runEnd = Math.Min(end, (k | runMask) + 1), count = runEnd - k;

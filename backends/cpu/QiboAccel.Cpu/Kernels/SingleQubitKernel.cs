@@ -37,7 +37,7 @@ internal static unsafe class SingleQubitKernel
         public readonly void Visit<TV, TOps>() where TV : unmanaged where TOps : struct, IVecOps<TV, T>
         {
             var job = new Job<T, TV, TOps>(State, Target, Controls, [M0, M1, M2, M3, M4, M5, M6, M7]);
-            State.Pool.Run(job, job.Parts, job.Amplitudes);
+            State.Run(job, job.Parts, job.Amplitudes);
         }
     }
 
@@ -136,7 +136,7 @@ internal static unsafe class SingleQubitKernel
             BitInserter inserter = _inserter;
             long runMask = inserter.RunLength - 1, pair = _pairOffset, second = _streamOffset;
             int shift = _unitShift;
-            T* data = _data;
+            T* data = BlockContext.Resolve(_data);
             fixed (T* c = _coefficients)
             {
                 TV a0r = TOps.Load(c), a0i = TOps.Load(c + w);
@@ -199,7 +199,7 @@ internal static unsafe class SingleQubitKernel
             BitInserter inserter = _inserter;
             long runMask = inserter.RunLength - 1, second = _streamOffset;
             int shift = _unitShift;
-            T* data = _data;
+            T* data = BlockContext.Resolve(_data);
             fixed (T* c = _coefficients)
             {
                 TV ar = TOps.Load(c), ai = TOps.Load(c + w);
