@@ -13,4 +13,14 @@ internal static class PerfBackends
         }
         throw new InvalidOperationException($"build/backends/{manifest} not found above {root}: run ./qiboaccel build first");
     }
+
+    /// <summary>Loads a backend by the names the benchmarks use: cpu, gpu, python@numpy, example-c.</summary>
+    public static IBackend LoadSpec(string name) => name switch
+    {
+        "cpu" => Load("cpu.json"),
+        "gpu" => Load("gpu.json"),
+        "python@numpy" => Load("python.json", "numpy"),
+        "example-c" => Load("../examples/qibo_example_c.json"),
+        _ => throw new ArgumentException($"unknown benchmark backend '{name}'"),
+    };
 }
