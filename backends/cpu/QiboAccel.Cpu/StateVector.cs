@@ -118,30 +118,8 @@ internal sealed unsafe class StateVector<T> : StateVector where T : unmanaged, I
         state.Data[0] = T.One;
     }
 
-    public override void Apply(ReadOnlySpan<DecodedOp> ops, double* randoms, byte* cbits)
-    {
-        KernelState<T> state = Kernel;
-        foreach (ref readonly DecodedOp op in ops)
-        {
-            try
-            {
-                OpExecutor.Apply(state, op, randoms, cbits);
-            }
-            catch (CpuException)
-            {
-                throw;
-            }
-            catch (OutOfMemoryException e)
-            {
-                throw new CpuException(QiboErrorCode.OutOfMemory, $"op {op.Index} ({OpNames.Of(op.Kind)}): out of memory: {e.Message}", op.Index);
-            }
-            catch (Exception e)
-            {
-                throw new CpuException(QiboErrorCode.Internal,
-                    $"op {op.Index} ({OpNames.Of(op.Kind)}): internal error in the cpu backend: {e.GetType().Name}: {e.Message}", op.Index);
-            }
-        }
-    }
+    public override void Apply(ReadOnlySpan<DecodedOp> ops, double* randoms, byte* cbits) =>
+        BatchRunner.Apply(Kernel, Backend.Options, ops, randoms, cbits);
 
     public override void Probabilities(ReadOnlySpan<int> bits, double* output) =>
         Cpu.Probabilities.Compute(Kernel, bits, output);
