@@ -1,8 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using QiboAccel.Abi;
-using QiboAccel.Gpu.Circuits;
-using QiboAccel.Gpu.Errors;
 
 namespace QiboAccel.Gpu;
 
@@ -17,14 +15,7 @@ public static unsafe class Exports
 
     private static QiboBackendApi* CreateTable()
     {
-        var api = (QiboBackendApi*)NativeMemory.AllocZeroed((nuint)sizeof(QiboBackendApi));
-        api->StructSize = (nuint)sizeof(QiboBackendApi);
-        api->AbiMajor = AbiVersion.Major;
-        api->AbiMinor = AbiVersion.Minor;
-        api->ErrorCode = &ErrorCode;
-        api->ErrorMessage = &ErrorMessage;
-        api->ErrorOpIndex = &ErrorOpIndex;
-        api->ErrorDestroy = &ErrorDestroy;
+        QiboBackendApi* api = Handshake.NewTable();
         api->BackendCreate = &BackendCreate;
         api->BackendDestroy = &BackendDestroy;
         api->BackendGetInfo = &BackendGetInfo;
@@ -39,85 +30,11 @@ public static unsafe class Exports
         return api;
     }
 
-    /// <summary>qibo_backend_get_api: the version handshake, the library's only exported symbol.</summary>
+    /// <summary>qibo_backend_get_api: the version handshake (see <see cref="Handshake.Answer"/>), the library's only exported symbol.</summary>
     [UnmanagedCallersOnly(EntryPoint = "qibo_backend_get_api", CallConvs = [typeof(CallConvCdecl)])]
-    public static QiboErrorCode GetApi(QiboApiRequest* request)
-    {
-        try
-        {
-            const int minimum = 16; // struct_size, host_major, host_minor
-            if (request == null || request->StructSize < minimum) return QiboErrorCode.InvalidArgument;
-            nuint size = request->StructSize;
-            if (size >= 24)
-            {
-                request->BackendMajor = AbiVersion.Major;
-                request->BackendMinor = AbiVersion.Minor;
-            }
-            if (size >= (nuint)sizeof(QiboApiRequest)) request->Api = null;
-            if (request->HostMajor != AbiVersion.Major) return QiboErrorCode.VersionMismatch;
-            if (size < (nuint)sizeof(QiboApiRequest)) return QiboErrorCode.InvalidArgument;
-            request->Api = Table;
-            return QiboErrorCode.Ok;
-        }
-        catch
-        {
-            return QiboErrorCode.Internal;
-        }
-    }
+    public static QiboErrorCode GetApi(QiboApiRequest* request) => Handshake.Answer(request, &GetTable);
 
-    // ---- errors ---------------------------------------------------------------------------------------------
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static QiboErrorCode ErrorCode(QiboError* error)
-    {
-        try
-        {
-            return NativeError.Code(error);
-        }
-        catch
-        {
-            return QiboErrorCode.Internal;
-        }
-    }
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static byte* ErrorMessage(QiboError* error)
-    {
-        try
-        {
-            return NativeError.Message(error);
-        }
-        catch
-        {
-            return NativeError.Message(null);
-        }
-    }
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static long ErrorOpIndex(QiboError* error)
-    {
-        try
-        {
-            return NativeError.OpIndex(error);
-        }
-        catch
-        {
-            return -1;
-        }
-    }
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static void ErrorDestroy(QiboError* error)
-    {
-        try
-        {
-            NativeError.Destroy(error);
-        }
-        catch
-        {
-            // Nothing can be reported from here.
-        }
-    }
+    private static QiboBackendApi* GetTable() => Table;
 
     // ---- backends -------------------------------------------------------------------------------------------
 

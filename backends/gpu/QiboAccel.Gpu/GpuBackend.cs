@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using System.Text;
 using QiboAccel.Abi;
 using QiboAccel.Gpu.Devices;
-using QiboAccel.Gpu.Errors;
 
 namespace QiboAccel.Gpu;
 

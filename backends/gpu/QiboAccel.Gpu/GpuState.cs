@@ -1,9 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 using QiboAccel.Abi;
-using QiboAccel.Gpu.Circuits;
 using QiboAccel.Gpu.Devices;
-using QiboAccel.Gpu.Errors;
 using QiboAccel.Gpu.Launch;
 
 namespace QiboAccel.Gpu;

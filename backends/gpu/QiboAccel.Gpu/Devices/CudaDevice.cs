@@ -1,5 +1,4 @@
 using System.Text;
-using QiboAccel.Gpu.Errors;
 using QiboAccel.Gpu.Launch;
 using QiboAccel.Gpu.Native;
 

@@ -1,4 +1,3 @@
-using QiboAccel.Gpu.Errors;
 using QiboAccel.Gpu.Launch;
 
 namespace QiboAccel.Gpu.Devices;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using QiboAccel.Gpu.Errors;
 using QiboAccel.Gpu.Native;
 
 namespace QiboAccel.Gpu.Devices;

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using QiboAccel.Gpu.Errors;
 using QiboAccel.Gpu.Launch;
 using QiboAccel.Gpu.Native;
 

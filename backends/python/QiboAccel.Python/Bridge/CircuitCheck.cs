@@ -1,5 +1,4 @@
 using QiboAccel.Abi;
-using QiboAccel.Python.Errors;
 
 namespace QiboAccel.Python.Bridge;
 

@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using System.Text;
 using QiboAccel.Abi;
 using QiboAccel.Python.Embedding;
-using QiboAccel.Python.Errors;
 
 namespace QiboAccel.Python.Bridge;
 

@@ -1,6 +1,5 @@
 using QiboAccel.Abi;
 using QiboAccel.Python.Embedding;
-using QiboAccel.Python.Errors;
 
 namespace QiboAccel.Python.Bridge;
 

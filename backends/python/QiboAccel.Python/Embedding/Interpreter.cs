@@ -1,7 +1,6 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
-using QiboAccel.Python.Errors;
 using static QiboAccel.Python.Embedding.LibPython;
 
 namespace QiboAccel.Python.Embedding;
@@ -58,7 +57,7 @@ internal static unsafe class Interpreter
         List<string> missing = LibPython.Resolve(runtime.Handle);
         if (missing.Count > 0)
         {
-            throw BridgeException.Runtime($"{runtime.Library} is not a usable CPython 3 library: it lacks {string.Join(", ", missing)}; "
+            throw BridgeException.Device($"{runtime.Library} is not a usable CPython 3 library: it lacks {string.Join(", ", missing)}; "
                 + PythonLocator.InstallHint);
         }
         string version = Marshal.PtrToStringUTF8((nint)Py_GetVersion()) ?? "?";
@@ -79,7 +78,7 @@ internal static unsafe class Interpreter
                 }
             }
             Py_InitializeEx(0); // 0: leave the host's signal handlers alone
-            if (Py_IsInitialized() == 0) throw BridgeException.Runtime($"{Description}: Py_InitializeEx failed; {PythonLocator.InstallHint}");
+            if (Py_IsInitialized() == 0) throw BridgeException.Device($"{Description}: Py_InitializeEx failed; {PythonLocator.InstallHint}");
             try
             {
                 LoadBridge(runtime.Executable ?? "");

@@ -1,6 +1,5 @@
 using System.Text;
 using QiboAccel.Abi;
-using QiboAccel.Python.Errors;
 using static QiboAccel.Python.Embedding.LibPython;
 
 namespace QiboAccel.Python.Embedding;

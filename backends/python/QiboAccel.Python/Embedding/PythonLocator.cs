@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
-using QiboAccel.Python.Errors;
 
 namespace QiboAccel.Python.Embedding;
 
@@ -71,7 +70,7 @@ internal static unsafe class PythonLocator
         {
             if (!TryOpen(libraryOverride, out nint handle, out string error))
             {
-                throw BridgeException.Runtime($"{LibraryVariable}={libraryOverride} cannot be loaded: {error}; {InstallHint}");
+                throw BridgeException.Device($"{LibraryVariable}={libraryOverride} cannot be loaded: {error}; {InstallHint}");
             }
             string? executable = !string.IsNullOrEmpty(pythonOverride) ? pythonOverride : GuessExecutable(libraryOverride);
             return new PythonRuntime(handle, libraryOverride, executable, HostIsPython: false);
@@ -86,7 +85,7 @@ internal static unsafe class PythonLocator
         }
         if (!string.IsNullOrEmpty(pythonOverride))
         {
-            throw BridgeException.Runtime($"{PythonVariable}={pythonOverride} is not usable: {string.Join("; ", attempts)}; {InstallHint}");
+            throw BridgeException.Device($"{PythonVariable}={pythonOverride} is not usable: {string.Join("; ", attempts)}; {InstallHint}");
         }
 
         // No python executable answered: try the dynamic linker's search path by soname.
@@ -98,7 +97,7 @@ internal static unsafe class PythonLocator
             }
         }
         attempts.Add("no libpython3.8 to 3.13 on the dynamic linker's search path");
-        throw BridgeException.Runtime($"Python 3 is not available to the python bridge: {string.Join("; ", attempts)}; {InstallHint}");
+        throw BridgeException.Device($"Python 3 is not available to the python bridge: {string.Join("; ", attempts)}; {InstallHint}");
     }
 
     /// <summary>/usr/bin/python3 (Debian's, which finds Debian's numpy), then each python3 on PATH.</summary>

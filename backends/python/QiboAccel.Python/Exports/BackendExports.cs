@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using QiboAccel.Abi;
 using QiboAccel.Python.Bridge;
-using QiboAccel.Python.Errors;
 
 namespace QiboAccel.Python.Exports;
 

@@ -1,4 +1,3 @@
-using QiboAccel.Python.Errors;
 
 namespace QiboAccel.Python.Exports;
 

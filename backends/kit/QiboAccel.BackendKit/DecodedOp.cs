@@ -1,12 +1,12 @@
 using QiboAccel.Abi;
 
-namespace QiboAccel.Gpu.Circuits;
+namespace QiboAccel.BackendKit;
 
 /// <summary>
 /// One validated operation record. Qubits are already amplitude bit positions (bit = n - 1 - qubit); the matrix
 /// pointer points into the caller's circuit and is valid for the duration of the state_apply call.
 /// </summary>
-internal readonly unsafe struct DecodedOp
+public readonly unsafe struct DecodedOp
 {
     /// <summary>Index of the record in the circuit.</summary>
     public required long Index { get; init; }

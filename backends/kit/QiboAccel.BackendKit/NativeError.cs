@@ -2,16 +2,16 @@ using System.Runtime.InteropServices;
 using System.Text;
 using QiboAccel.Abi;
 
-namespace QiboAccel.Python.Errors;
+namespace QiboAccel.BackendKit;
 
 /// <summary>
 /// The qibo_error object: one native block holding the code, the op index and the NUL-terminated UTF-8 message,
 /// freed by error_destroy. If even that allocation fails a static out-of-memory error is handed out instead;
 /// destroying it is a no-op.
 /// </summary>
-internal static unsafe class NativeError
+public static unsafe class NativeError
 {
-    private const ulong LiveMagic = 0x5245_5255_4F42_4951; // "QIBOURER"
+    private const ulong LiveMagic = 0x5245_5255_4F42_4951; // "QIBOURER": marks live error objects
 
     [StructLayout(LayoutKind.Sequential)]
     private struct Block
@@ -22,8 +22,8 @@ internal static unsafe class NativeError
         public byte* Message;
     }
 
-    private static readonly Block* s_fallback = CreateFallback();
-    private static readonly byte* s_empty = (byte*)NativeMemory.AllocZeroed(1);
+    private static readonly Block* Fallback = CreateFallback();
+    private static readonly byte* Empty = (byte*)NativeMemory.AllocZeroed(1);
 
     private static Block* CreateFallback()
     {
@@ -54,25 +54,25 @@ internal static unsafe class NativeError
         }
         catch
         {
-            return (QiboError*)s_fallback;
+            return (QiboError*)Fallback;
         }
     }
 
-    /// <summary>Turns any exception into an error object: <see cref="BridgeException"/> keeps its code and op index.</summary>
+    /// <summary>Turns any exception into an error object: <see cref="BackendFault"/> keeps its code and op index.</summary>
     public static QiboError* From(Exception exception)
     {
         try
         {
             return exception switch
             {
-                BridgeException e => Create(e.Code, e.Message, e.OpIndex),
+                BackendFault e => Create(e.Code, e.Message, e.OpIndex),
                 OutOfMemoryException => Create(QiboErrorCode.OutOfMemory, "out of memory: " + exception.Message),
-                _ => Create(QiboErrorCode.Internal, $"internal error in the python bridge: {exception.GetType().Name}: {exception.Message}"),
+                _ => Create(QiboErrorCode.Internal, $"internal error in the backend: {exception.GetType().Name}: {exception.Message}"),
             };
         }
         catch
         {
-            return (QiboError*)s_fallback;
+            return (QiboError*)Fallback;
         }
     }
 
@@ -93,7 +93,7 @@ internal static unsafe class NativeError
     public static byte* Message(QiboError* error)
     {
         Block* block = Live(error);
-        return block == null ? s_empty : block->Message;
+        return block == null ? Empty : block->Message;
     }
 
     /// <summary>error_op_index: -1 for NULL.</summary>
@@ -107,7 +107,7 @@ internal static unsafe class NativeError
     public static void Destroy(QiboError* error)
     {
         Block* block = Live(error);
-        if (block == null || block == s_fallback) return;
+        if (block == null || block == Fallback) return;
         block->Magic = 0;
         NativeMemory.Free(block);
     }

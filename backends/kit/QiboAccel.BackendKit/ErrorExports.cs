@@ -1,13 +1,13 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using QiboAccel.Abi;
-using QiboAccel.Python.Errors;
 
-namespace QiboAccel.Python.Exports;
+namespace QiboAccel.BackendKit;
 
-/// <summary>The error slots of the table. [thread-safe]; NULL is treated as "no error".</summary>
-internal static unsafe class ErrorExports
+/// <summary>The error slots of a backend's table (the same in every backend). [thread-safe]; NULL is treated as "no error".</summary>
+public static unsafe class ErrorExports
 {
+    /// <summary>error_code.</summary>
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     public static QiboErrorCode Code(QiboError* error)
     {
@@ -21,6 +21,7 @@ internal static unsafe class ErrorExports
         }
     }
 
+    /// <summary>error_message.</summary>
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     public static byte* Message(QiboError* error)
     {
@@ -34,6 +35,7 @@ internal static unsafe class ErrorExports
         }
     }
 
+    /// <summary>error_op_index.</summary>
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     public static long OpIndex(QiboError* error)
     {
@@ -47,6 +49,7 @@ internal static unsafe class ErrorExports
         }
     }
 
+    /// <summary>error_destroy.</summary>
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     public static void Destroy(QiboError* error)
     {

@@ -1,9 +1,9 @@
 using QiboAccel.Abi;
 
-namespace QiboAccel.Python.Bridge;
+namespace QiboAccel.BackendKit;
 
 /// <summary>The header's names of the operation kinds, for error messages.</summary>
-internal static class OpNames
+public static class OpNames
 {
     /// <summary>"MATRIX", "H", "GENERALIZED_FSIM", ... or "kind 57" for an unknown value.</summary>
     public static string Of(QiboOpKind kind) => kind switch

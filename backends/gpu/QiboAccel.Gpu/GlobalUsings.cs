@@ -1,0 +1,3 @@
+// The ABI-edge pieces every C# backend shares live in backends/kit (QiboAccel.BackendKit).
+global using QiboAccel.BackendKit;
+global using GpuException = QiboAccel.BackendKit.BackendFault;
