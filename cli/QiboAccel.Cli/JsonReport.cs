@@ -7,7 +7,8 @@ namespace QiboAccel.Cli;
 /// <summary>The <c>--json</c> output of <c>run</c>: one JSON object.</summary>
 internal static class JsonReport
 {
-    public static void Write(Stream stream, string file, Circuit circuit, BackendInfo info, ExecutionResult result, Timings timings)
+    public static void Write(Stream stream, string file, Circuit circuit, BackendInfo info, ExecutionResult result, Timings timings,
+        bool wantState, Observables.Observable? observable, double? expectation)
     {
         using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         w.WriteStartObject();
@@ -21,7 +22,39 @@ internal static class JsonReport
         w.WriteString("precision", result.Precision.Name());
         w.WriteNumber("shots", result.Shots);
         w.WriteNumber("seed", result.Seed);
-        if (result.State is { } state)
+        w.WriteBoolean("density_matrix", result.IsDensityMatrix);
+        if (observable is not null && expectation is { } e)
+        {
+            w.WriteString("observable", observable.Text);
+            w.WriteNumber("expectation", e);
+        }
+        if (result.IsDensityMatrix)
+        {
+            w.WriteNumber("purity", result.Purity!.Value);
+            w.WriteStartArray("probabilities");
+            foreach (double p in result.DiagonalProbabilities!) w.WriteNumberValue(p);
+            w.WriteEndArray();
+            if (wantState && result.DensityMatrix is { } rho)
+            {
+                // Rows of ρ, each a list of [re, im] pairs.
+                int dim = 1 << result.NQubits;
+                w.WriteStartArray("density_matrix_rows");
+                for (int i = 0; i < dim; i++)
+                {
+                    w.WriteStartArray();
+                    for (int j = 0; j < dim; j++)
+                    {
+                        w.WriteStartArray();
+                        w.WriteNumberValue(rho[i * dim + j].Real);
+                        w.WriteNumberValue(rho[i * dim + j].Imaginary);
+                        w.WriteEndArray();
+                    }
+                    w.WriteEndArray();
+                }
+                w.WriteEndArray();
+            }
+        }
+        if (wantState && result.State is { } state)
         {
             w.WriteStartArray("state");
             foreach (var a in state)

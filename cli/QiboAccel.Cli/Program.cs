@@ -13,6 +13,9 @@ const string Usage = """
           --seed S                  seed of the host random numbers (default: random, printed)
           --state                   print the final state vector
           --json                    print one JSON object on stdout
+          --density-matrix          simulate the density matrix (2n-qubit vector); prints purity and probabilities
+          --noise MODEL.json        insert noise channels (see README, "Noise, density matrices, expectation values")
+          --expectation "0.5*Z0*Z1 - 1.2*X2 + 3"   print the exact expectation value of a sum of Pauli strings
       backends [--json]  list installed backends (manifests) and their capabilities
       bench              the same circuits on several backends, side by side
           --backends A,B,...        specifiers (default cpu); the first is the reference for ratios and fidelity

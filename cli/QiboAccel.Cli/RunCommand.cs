@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using QiboAccel.Circuits;
 using QiboAccel.Execution;
+using QiboAccel.Noise;
+using QiboAccel.Observables;
 using QiboAccel.Qasm;
 
 namespace QiboAccel.Cli;
@@ -8,7 +10,7 @@ namespace QiboAccel.Cli;
 /// <summary><c>qiboaccel run CIRCUIT.qasm ...</c></summary>
 internal static class RunCommand
 {
-    private static readonly HashSet<string> Flags = ["state", "json"];
+    private static readonly HashSet<string> Flags = ["state", "json", "density-matrix"];
 
     public static int Execute(string[] args)
     {
@@ -24,7 +26,12 @@ internal static class RunCommand
             : null;
         bool wantState = cl.Flag("state");
         bool json = cl.Flag("json");
+        bool densityMatrix = cl.Flag("density-matrix");
+        string? noiseFile = cl.Value("noise");
+        string? expectationText = cl.Value("expectation");
         cl.RejectUnknown();
+        Observable? observable = expectationText is null ? null : Observable.Parse(expectationText);
+        NoiseModel? noise = noiseFile is null ? null : NoiseModel.Load(noiseFile);
 
         var total = Stopwatch.StartNew();
         var parse = Stopwatch.StartNew();
@@ -38,19 +45,21 @@ internal static class RunCommand
         load.Stop();
 
         var progress = new ConsoleProgress("shots");
-        ExecutionResult result = backend.Execute(circuit, shots, seed, precision, returnState: wantState, progress: progress);
+        ExecutionResult result = backend.Execute(circuit, shots, seed, precision, returnState: wantState || observable is not null,
+            progress: progress, densityMatrix: densityMatrix, noise: noise);
         progress.Done();
+        double? expectation = observable is null ? null : result.Expectation(observable);
         total.Stop();
 
         var timings = new Timings(parse.Elapsed.TotalSeconds, load.Elapsed.TotalSeconds, result.SimulationSeconds,
             result.SamplingSeconds, total.Elapsed.TotalSeconds);
         if (json)
         {
-            JsonReport.Write(Console.OpenStandardOutput(), file, circuit, backend.Info, result, timings);
+            JsonReport.Write(Console.OpenStandardOutput(), file, circuit, backend.Info, result, timings, wantState, observable, expectation);
         }
         else
         {
-            TextReport.Write(Console.Out, file, circuit, backend.Info, result, timings);
+            TextReport.Write(Console.Out, file, circuit, backend.Info, result, timings, wantState, observable, expectation);
         }
         return 0;
     }

@@ -9,7 +9,8 @@ internal static class TextReport
 {
     private const int MaxRows = 64;
 
-    public static void Write(TextWriter o, string file, Circuit circuit, BackendInfo info, ExecutionResult result, Timings t)
+    public static void Write(TextWriter o, string file, Circuit circuit, BackendInfo info, ExecutionResult result, Timings t,
+        bool wantState, Observables.Observable? observable, double? expectation)
     {
         var inv = CultureInfo.InvariantCulture;
         o.WriteLine($"circuit    {file}: {circuit.NQubits} qubits, {circuit.NClbits} classical bits, {circuit.Operations.Count} operations");
@@ -27,7 +28,27 @@ internal static class TextReport
             }
             if (rows.Count > MaxRows) o.WriteLine($"  ... {rows.Count - MaxRows} more outcomes (use --json for all)");
         }
-        if (result.State is { } state)
+        if (result.IsDensityMatrix)
+        {
+            o.WriteLine(string.Create(inv, $"density   matrix of {result.NQubits} qubits (simulated as {2 * result.NQubits}); purity Tr(rho^2) = {result.Purity:0.000000}"));
+            if (wantState)
+            {
+                o.WriteLine("probabilities (diagonal of rho, nonzero, qubit 0 first)");
+                var probabilities = result.DiagonalProbabilities!;
+                int shown = 0;
+                for (int i = 0; i < probabilities.Length && shown < MaxRows; i++)
+                {
+                    if (Math.Abs(probabilities[i]) < 1e-12) continue;
+                    shown++;
+                    o.WriteLine(string.Create(inv, $"  |{Convert.ToString(i, 2).PadLeft(result.NQubits, '0')}>  p = {probabilities[i]:0.000000}"));
+                }
+            }
+        }
+        if (observable is not null && expectation is { } e)
+        {
+            o.WriteLine(string.Create(inv, $"expectation <{observable.Text}> = {e:0.############}"));
+        }
+        if (wantState && result.State is { } state)
         {
             o.WriteLine("state      (nonzero amplitudes, basis states qubit 0 first)");
             int shown = 0, nonzero = 0;
@@ -42,7 +63,7 @@ internal static class TextReport
             }
             if (nonzero > MaxRows) o.WriteLine($"  ... {nonzero - MaxRows} more nonzero amplitudes (use --json for all)");
         }
-        if (result.Shots == 0 && result.State is null)
+        if (result.Shots == 0 && !wantState && observable is null && !result.IsDensityMatrix)
         {
             o.WriteLine("           (no --shots and no --state: nothing to show but timings)");
         }

@@ -109,6 +109,7 @@ public sealed class Circuit
         Measurement => "measure",
         Reset => "reset",
         Conditional c => "if: " + Describe(c.Body),
+        Noise.Channel ch => ch.Name,
         _ => op.GetType().Name,
     };
 }

@@ -1,6 +1,8 @@
+using System.Numerics;
 using QiboAccel.Abi;
 using QiboAccel.Circuits;
 using QiboAccel.Gates;
+using QiboAccel.Noise;
 
 namespace QiboAccel.Execution;
 
@@ -42,6 +44,12 @@ internal sealed class ExecutionPlan
 
     /// <summary>Run <see cref="Body"/> when the register holds <see cref="Value"/>.</summary>
     internal sealed record ConditionalStep(ClassicalRegister Register, long Value, Step Body) : Step;
+
+    /// <summary>
+    /// A noise channel sampled as a quantum trajectory: one host random number picks a Kraus operator.
+    /// <see cref="Fixed"/> holds the prepared batches when the probabilities do not depend on the state.
+    /// </summary>
+    internal sealed record TrajectoryStep(Channel Channel, int Source, OpBatch[]? Fixed, double[]? FixedProbabilities) : Step;
 
     /// <summary>One step of a plan.</summary>
     internal abstract record Step;
@@ -94,6 +102,10 @@ internal sealed class ExecutionPlan
                     Flush();
                     steps.Add(new ConditionalStep(c.Register, c.Value, LowerBody(circuit, c.Body, info, index, measured)));
                     break;
+                case Channel ch:
+                    Flush();
+                    steps.Add(LowerTrajectory(circuit, ch, info, index));
+                    break;
                 default:
                     throw new NotSupportedException($"operation #{index}: {op.GetType().Name} cannot be executed");
             }
@@ -121,6 +133,58 @@ internal sealed class ExecutionPlan
         }
     }
 
+    private static TrajectoryStep LowerTrajectory(Circuit circuit, Channel channel, BackendInfo info, int index)
+    {
+        if (!channel.SupportsTrajectories)
+        {
+            throw new BackendException(QiboErrorCode.Unsupported,
+                $"operation #{index} ({channel}): this Kraus channel cannot be sampled on a state vector (some K†K is not diagonal); run with a density matrix (--density-matrix)");
+        }
+        CheckMatrixSize(info, channel.Targets.Count, channel.ToString());
+        if (!channel.HasConstantProbabilities) return new TrajectoryStep(channel, index, null, null);
+        int count = channel.KrausOperators.Count;
+        var batches = new OpBatch[count];
+        var probabilities = new double[count];
+        for (int i = 0; i < count; i++)
+        {
+            double p = channel.KrausDiagonals![i][0];
+            probabilities[i] = p;
+            batches[i] = TrajectoryBatch(circuit.NQubits, channel, i, p, index);
+        }
+        return new TrajectoryStep(channel, index, batches, probabilities);
+    }
+
+    /// <summary>A batch applying Kraus operator <paramref name="i"/> of <paramref name="channel"/> divided by √p.</summary>
+    internal static OpBatch TrajectoryBatch(int nQubits, Channel channel, int i, double p, int source)
+    {
+        var batch = new OpBatch(nQubits);
+        double scale = p > 0 ? 1 / Math.Sqrt(p) : 0;
+        Complex[] k = Array.ConvertAll(channel.KrausOperators[i], z => z * scale);
+        if (IsIdentity(k)) return batch; // the "nothing happened" branch: no pass over the state
+        batch.Add(QiboOpKind.Matrix, [.. channel.Targets], [], matrix: k, source: source);
+        return batch;
+    }
+
+    private static bool IsIdentity(Complex[] m)
+    {
+        int d = (int)Math.Round(Math.Sqrt(m.Length));
+        for (int r = 0; r < d; r++)
+        for (int c = 0; c < d; c++)
+        {
+            if ((m[r * d + c] - (r == c ? Complex.One : Complex.Zero)).Magnitude > 1e-14) return false;
+        }
+        return true;
+    }
+
+    internal static void CheckMatrixSize(BackendInfo info, int targets, string what)
+    {
+        if (info.MaxMatrixTargets > 0 && targets > info.MaxMatrixTargets)
+        {
+            throw new BackendException(QiboErrorCode.Unsupported,
+                $"{what}: needs a matrix on {targets} qubits; backend '{info.Name}' applies matrices on at most {info.MaxMatrixTargets} qubits");
+        }
+    }
+
     private static ResetStep LowerReset(Circuit circuit, int qubit, BackendInfo info, int index)
     {
         var measure = new OpBatch(circuit.NQubits);
@@ -137,7 +201,7 @@ internal sealed class ExecutionPlan
         {
             switch (op)
             {
-                case Reset or Conditional:
+                case Reset or Conditional or Channel:
                     return false;
                 case Measurement m:
                     measured.Add(m.Qubit);

@@ -21,8 +21,9 @@ public sealed class ExecutionResult
     public required ulong Seed { get; init; }
 
     /// <summary>
-    /// The final state (index order, qubit 0 most significant), or null when not requested. With measurements
-    /// in the middle of the circuit, it is the collapsed state of the last shot.
+    /// The final state (index order, qubit 0 most significant), or null when not requested or when a density matrix
+    /// was simulated (see <see cref="DensityMatrix"/>). With measurements in the middle of the circuit, or noise
+    /// channels sampled as trajectories, it is the state of the last shot.
     /// </summary>
     public Complex[]? State { get; init; }
 
@@ -41,6 +42,44 @@ public sealed class ExecutionResult
     /// <summary>Seconds spent sampling and counting shots.</summary>
     public double SamplingSeconds { get; init; }
 
-    /// <summary>|amplitude|² of <see cref="State"/>, or null when the state was not requested.</summary>
-    public double[]? Probabilities() => State is null ? null : Array.ConvertAll(State, a => a.Real * a.Real + a.Imaginary * a.Imaginary);
+    /// <summary>True when the circuit was simulated as a density matrix.</summary>
+    public bool IsDensityMatrix { get; init; }
+
+    /// <summary>
+    /// With a density matrix (and the state requested): ρ as 4^n entries, row-major — ρ[i, j] is at index
+    /// (i &lt;&lt; n) | j (qubit 0 the most significant bit of i and j). Null otherwise.
+    /// </summary>
+    public Complex[]? DensityMatrix { get; init; }
+
+    /// <summary>With a density matrix: its diagonal ρ[i, i], the probability of each basis state. Null otherwise.</summary>
+    public double[]? DiagonalProbabilities { get; init; }
+
+    /// <summary>With a density matrix: the purity Tr ρ² (1 for a pure state, 1/2^n for the maximally mixed one). Null otherwise.</summary>
+    public double? Purity { get; init; }
+
+    /// <summary>
+    /// The probability of each basis state: |amplitude|² of <see cref="State"/>, or the diagonal of the density
+    /// matrix; null when neither is available.
+    /// </summary>
+    public double[]? Probabilities()
+        => IsDensityMatrix ? DiagonalProbabilities
+            : State is null ? null : Array.ConvertAll(State, a => a.Real * a.Real + a.Imaginary * a.Imaginary);
+
+    /// <summary>
+    /// The exact expectation value of <paramref name="observable"/> in the final state: ⟨ψ|O|ψ⟩ from the state
+    /// vector, or Tr(Oρ) from the density matrix. Needs the state (run with returnState: true).
+    /// </summary>
+    public double Expectation(Observables.Observable observable)
+    {
+        ArgumentNullException.ThrowIfNull(observable);
+        if (IsDensityMatrix)
+        {
+            return DensityMatrix is null
+                ? throw new InvalidOperationException("the expectation value needs the density matrix: execute with returnState: true")
+                : observable.ExpectationFromDensityMatrix(DensityMatrix, NQubits);
+        }
+        return State is null
+            ? throw new InvalidOperationException("the expectation value needs the final state: execute with returnState: true")
+            : observable.Expectation(State, NQubits);
+    }
 }

@@ -20,19 +20,44 @@ public static class Executor
     /// <param name="precision">Amplitude precision.</param>
     /// <param name="returnState">Whether to copy the final state back into the result.</param>
     /// <param name="progress">Receives the fraction of shots done, for long runs.</param>
+    /// <param name="densityMatrix">
+    /// Simulate the density matrix instead of a state vector (vectorised on 2n qubits, see <see cref="ExecutionResult.DensityMatrix"/>):
+    /// noise channels are then exact. With mid-circuit measurement or <c>if</c>, the density matrix runs once per shot and
+    /// each measurement collapses it (the result holds the last shot's ρ).
+    /// </param>
+    /// <param name="noise">A noise model whose channels are inserted into the circuit first (<see cref="Noise.NoiseModel.Apply"/>).</param>
+    /// <param name="initialState">
+    /// Amplitudes of the initial state (2^n entries, norm 1) instead of |0…0⟩; with a density matrix, ρ starts as |ψ⟩⟨ψ|,
+    /// or, given 4^n entries, as that density matrix (row-major, Hermitian, trace 1; positivity is not checked).
+    /// </param>
+    /// <remarks>
+    /// On a state vector, noise channels are sampled as quantum trajectories, one per shot (the circuit then runs once
+    /// per shot, reproducibly from the seed); with <paramref name="shots"/> = 0 one trajectory is run.
+    /// </remarks>
     public static ExecutionResult Execute(this IBackend backend, Circuit circuit, int shots = 0, ulong? seed = null,
-        Precision precision = Precision.Double, bool returnState = true, IProgress<double>? progress = null)
+        Precision precision = Precision.Double, bool returnState = true, IProgress<double>? progress = null,
+        bool densityMatrix = false, Noise.NoiseModel? noise = null, ReadOnlySpan<Complex> initialState = default)
     {
         ArgumentNullException.ThrowIfNull(backend);
         ArgumentNullException.ThrowIfNull(circuit);
         if (shots < 0) throw new ArgumentOutOfRangeException(nameof(shots), shots, "shots must be 0 or more");
+        if (noise is not null) circuit = noise.Apply(circuit);
         BackendInfo info = backend.Info;
+        if (densityMatrix)
+        {
+            Complex[]? start = initialState.IsEmpty ? null
+                : initialState.Length == 1L << (2 * circuit.NQubits) && circuit.NQubits > 0 ? CheckInitialDensityMatrix(initialState, circuit.NQubits)
+                : CheckInitialState(initialState, circuit.NQubits);
+            return ExecuteDensityMatrix(backend, circuit, shots, seed, precision, returnState, start);
+        }
+        Complex[]? initial = initialState.IsEmpty ? null : CheckInitialState(initialState, circuit.NQubits);
         CheckFits(info, circuit.NQubits, precision);
 
         ulong actualSeed = seed ?? HostRandom.NewSeed();
         var rng = new HostRandom(actualSeed);
         ExecutionPlan plan = ExecutionPlan.Create(circuit, info);
         using IQuantumState state = backend.CreateState(circuit.NQubits, precision);
+        if (initial is not null) state.SetAmplitudes(0, initial);
 
         // Without measurements a shot reads every qubit, as qibo does.
         bool readAll = plan.MeasuredQubits.Length == 0;
@@ -60,7 +85,11 @@ public static class Executor
             simulation.Start();
             for (int shot = 0; shot < runs; shot++)
             {
-                if (shot > 0) state.Reset();
+                if (shot > 0)
+                {
+                    if (initial is null) state.Reset();
+                    else state.SetAmplitudes(0, initial);
+                }
                 Array.Clear(cbits);
                 Array.Fill(lastOutcome, -1);
                 RunSteps(plan, state, rng, cbits, lastOutcome, circuit);
@@ -119,6 +148,252 @@ public static class Executor
         }
     }
 
+    /// <summary>
+    /// Throws a clear error when a density matrix of <paramref name="nQubits"/> qubits (a vector of 2n qubits,
+    /// 4^n amplitudes) cannot exist on this backend or machine.
+    /// </summary>
+    public static void CheckFitsDensityMatrix(BackendInfo info, int nQubits, Precision precision)
+    {
+        if (!info.Precisions.Contains(precision)) CheckFits(info, 1, precision);
+        if (2 * nQubits > info.MaxQubits)
+        {
+            throw new BackendException(QiboErrorCode.Unsupported,
+                $"a density matrix of {nQubits} qubits is simulated as a state of {2 * nQubits} qubits: too many for backend '{info.Name}' (at most {info.MaxQubits} qubits, so density matrices of at most {info.MaxQubits / 2} qubits)");
+        }
+        double bytes = Math.Pow(4, nQubits) * precision.BytesPerAmplitude();
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        // The host also keeps one copy of the matrix to read the results.
+        if (bytes * 2 > available)
+        {
+            throw new BackendException(QiboErrorCode.OutOfMemory,
+                $"a density matrix of {nQubits} qubits needs {FormatBytes(bytes)} ({precision.BytesPerAmplitude()}·4^{nQubits} bytes) on the backend and as much again on the host; this machine has {FormatBytes(available)}");
+        }
+    }
+
+    private static Complex[] CheckInitialState(ReadOnlySpan<Complex> amplitudes, int nQubits)
+    {
+        long expected = 1L << nQubits;
+        if (amplitudes.Length != expected)
+        {
+            throw new ArgumentException($"initial state: {amplitudes.Length} amplitudes given, a state of {nQubits} qubit(s) has {expected}");
+        }
+        double norm = 0;
+        foreach (Complex a in amplitudes)
+        {
+            if (!double.IsFinite(a.Real) || !double.IsFinite(a.Imaginary)) throw new ArgumentException("initial state: an amplitude is not a finite number");
+            norm += a.Real * a.Real + a.Imaginary * a.Imaginary;
+        }
+        if (Math.Abs(norm - 1) > 1e-8)
+        {
+            throw new ArgumentException($"initial state: the squared norm is {norm.ToString("G10", System.Globalization.CultureInfo.InvariantCulture)}, not 1 (normalise the amplitudes)");
+        }
+        return amplitudes.ToArray();
+    }
+
+    private static Complex[] CheckInitialDensityMatrix(ReadOnlySpan<Complex> rho, int nQubits)
+    {
+        long dim = 1L << nQubits;
+        Complex trace = 0;
+        double worst = 0;
+        for (long i = 0; i < dim; i++)
+        {
+            trace += rho[(int)(i * dim + i)];
+            for (long j = 0; j < dim; j++)
+            {
+                worst = Math.Max(worst, (rho[(int)(i * dim + j)] - Complex.Conjugate(rho[(int)(j * dim + i)])).Magnitude);
+            }
+        }
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        if (worst > 1e-8) throw new ArgumentException($"initial density matrix: not Hermitian (|ρ[i,j] − conj(ρ[j,i])| up to {worst.ToString("G6", inv)})");
+        if ((trace - 1).Magnitude > 1e-8) throw new ArgumentException($"initial density matrix: the trace is {trace.Real.ToString("G10", inv)}, not 1");
+        // The vectorised index (i << n) | j is exactly row-major order.
+        return rho.ToArray();
+    }
+
+    private static ExecutionResult ExecuteDensityMatrix(IBackend backend, Circuit circuit, int shots, ulong? seed, Precision precision,
+        bool returnState, Complex[]? initial)
+    {
+        BackendInfo info = backend.Info;
+        int n = circuit.NQubits;
+        CheckFitsDensityMatrix(info, n, precision);
+        ulong actualSeed = seed ?? HostRandom.NewSeed();
+        var rng = new HostRandom(actualSeed);
+        DensityMatrixPlan plan = DensityMatrixPlan.Create(circuit, info);
+        using IQuantumState state = backend.CreateState(2 * n, precision);
+        long dim = 1L << n;
+        Complex[]? start = null;
+        if (initial is not null && initial.Length == dim * dim && dim > 1)
+        {
+            start = initial;
+            state.SetAmplitudes(0, start);
+        }
+        else if (initial is not null)
+        {
+            var rho = new Complex[dim * dim];
+            for (long i = 0; i < dim; i++)
+            for (long j = 0; j < dim; j++)
+                rho[(i << n) | j] = initial[i] * Complex.Conjugate(initial[j]);
+            start = rho;
+            state.SetAmplitudes(0, start);
+        }
+
+        bool readAll = plan.MeasuredQubits.Length == 0;
+        var counter = new OutcomeCounter(circuit, readAll ? [.. Enumerable.Range(0, n)] : plan.MeasuredQubits);
+        var simulation = new Stopwatch();
+        var sampling = new Stopwatch();
+        var vector = new Complex[dim * dim];
+        double[] diagonal;
+        if (plan.IsTerminal)
+        {
+            simulation.Start();
+            foreach (DensityMatrixPlan.Step step in plan.Steps) RunDensityStep(step, state, rng, [], [], circuit);
+            state.GetAmplitudes(0, vector);
+            simulation.Stop();
+            diagonal = Diagonal(vector, n);
+            if (shots > 0)
+            {
+                sampling.Start();
+                int[] qubits = [.. counter.Qubits];
+                var outcomes = SampleDiagonal(diagonal, n, qubits, rng, shots);
+                CountOutcomes(outcomes, qubits, plan.TerminalMeasurements, counter, circuit);
+                sampling.Stop();
+            }
+        }
+        else
+        {
+            // Mid-circuit measurement or if: one run per shot, each measurement collapsing ρ.
+            int runs = Math.Max(shots, 1);
+            var cbits = new byte[circuit.NClbits];
+            var lastOutcome = new int[n];
+            int[] all = [.. Enumerable.Range(0, n)];
+            simulation.Start();
+            for (int shot = 0; shot < runs; shot++)
+            {
+                if (shot > 0)
+                {
+                    if (start is null) state.Reset();
+                    else state.SetAmplitudes(0, start);
+                }
+                Array.Clear(cbits);
+                Array.Fill(lastOutcome, -1);
+                foreach (DensityMatrixPlan.Step step in plan.Steps) RunDensityStep(step, state, rng, cbits, lastOutcome, circuit);
+                if (shots > 0 && readAll)
+                {
+                    ulong outcome = SampleDiagonal(ReadDiagonal(state, n), n, all, rng, 1)[0];
+                    for (int q = 0; q < n; q++) lastOutcome[q] = (int)((outcome >> (n - 1 - q)) & 1);
+                }
+                if (shots > 0) counter.Add(lastOutcome, cbits);
+            }
+            state.GetAmplitudes(0, vector);
+            simulation.Stop();
+            diagonal = Diagonal(vector, n);
+        }
+        double purity = 0;
+        foreach (Complex z in vector) purity += z.Real * z.Real + z.Imaginary * z.Imaginary;
+
+        return new ExecutionResult
+        {
+            Backend = info.Name,
+            NQubits = n,
+            Precision = precision,
+            Shots = shots,
+            Seed = actualSeed,
+            State = null,
+            IsDensityMatrix = true,
+            DensityMatrix = returnState ? vector : null,
+            DiagonalProbabilities = diagonal,
+            Purity = purity,
+            SampledQubits = counter.Qubits,
+            Frequencies = shots > 0 ? counter.Frequencies() : new Dictionary<string, int>(),
+            RegisterFrequencies = shots > 0 ? counter.RegisterFrequencies() : new Dictionary<string, IReadOnlyDictionary<string, int>>(),
+            SimulationSeconds = simulation.Elapsed.TotalSeconds,
+            SamplingSeconds = sampling.Elapsed.TotalSeconds,
+        };
+    }
+
+    private static void RunDensityStep(DensityMatrixPlan.Step step, IQuantumState state, HostRandom rng, byte[] cbits, int[] lastOutcome, Circuit circuit)
+    {
+        int n = circuit.NQubits;
+        switch (step)
+        {
+            case DensityMatrixPlan.BatchStep b:
+                Apply(state, b.Batch, default, default, circuit);
+                break;
+            case DensityMatrixPlan.MeasureStep m:
+            {
+                double[] diagonal = ReadDiagonal(state, n);
+                double p0 = 0, total = 0;
+                for (int i = 0; i < diagonal.Length; i++)
+                {
+                    double p = Math.Max(0, diagonal[i]);
+                    total += p;
+                    if (((i >> (n - 1 - m.Qubit)) & 1) == 0) p0 += p;
+                }
+                p0 = total > 0 ? p0 / total : 1;
+                int outcome = rng.NextDouble() >= p0 ? 1 : 0;
+                double probability = outcome == 0 ? p0 : 1 - p0;
+                Apply(state, DensityMatrixPlan.Projection(n, m.Qubit, outcome, probability, m.Source), default, default, circuit);
+                cbits[m.Cbit] = (byte)outcome;
+                lastOutcome[m.Qubit] = outcome;
+                break;
+            }
+            case DensityMatrixPlan.ConditionalStep c:
+                if (RegisterValue(cbits, c.Register) == c.Value) RunDensityStep(c.Body, state, rng, cbits, lastOutcome, circuit);
+                break;
+        }
+    }
+
+    /// <summary>ρ[i, i] for every i, read from the vectorised state one entry at a time.</summary>
+    private static double[] ReadDiagonal(IQuantumState state, int n)
+    {
+        long dim = 1L << n;
+        var diagonal = new double[dim];
+        Span<Complex> one = stackalloc Complex[1];
+        for (long i = 0; i < dim; i++)
+        {
+            state.GetAmplitudes((i << n) | i, one);
+            diagonal[i] = one[0].Real;
+        }
+        return diagonal;
+    }
+
+    private static double[] Diagonal(Complex[] vector, int n)
+    {
+        long dim = 1L << n;
+        var diagonal = new double[dim];
+        for (long i = 0; i < dim; i++) diagonal[i] = vector[(i << n) | i].Real;
+        return diagonal;
+    }
+
+    /// <summary>Samples <paramref name="qubits"/> from the diagonal of ρ by the ABI's rule (first listed qubit most significant).</summary>
+    private static ulong[] SampleDiagonal(double[] diagonal, int n, int[] qubits, HostRandom rng, int shots)
+    {
+        var marginal = new double[1L << qubits.Length];
+        for (long index = 0; index < diagonal.Length; index++)
+        {
+            long outcome = 0;
+            foreach (int q in qubits) outcome = (outcome << 1) | ((index >> (n - 1 - q)) & 1);
+            marginal[outcome] += Math.Max(0, diagonal[index]);
+        }
+        var randoms = new double[shots];
+        rng.Fill(randoms);
+        var outcomes = new ulong[shots];
+        SamplingRule.Sample(marginal, randoms, outcomes);
+        return outcomes;
+    }
+
+    private static void CountOutcomes(ulong[] outcomes, int[] qubits, (int Qubit, int Cbit)[] measurements, OutcomeCounter counter, Circuit circuit)
+    {
+        var bits = new int[circuit.NQubits];
+        var cbits = new byte[circuit.NClbits];
+        foreach (ulong outcome in outcomes)
+        {
+            for (int i = 0; i < qubits.Length; i++) bits[qubits[i]] = (int)((outcome >> (qubits.Length - 1 - i)) & 1);
+            foreach (var (q, c) in measurements) cbits[c] = (byte)bits[q];
+            counter.Add(bits, cbits);
+        }
+    }
+
     private static string FormatBytes(double bytes)
     {
         string[] units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
@@ -165,7 +440,47 @@ public static class Executor
             case ExecutionPlan.ConditionalStep c:
                 if (RegisterValue(cbits, c.Register) == c.Value) RunStep(c.Body, state, rng, cbits, lastOutcome, circuit);
                 break;
+            case ExecutionPlan.TrajectoryStep t:
+                RunTrajectory(t, state, rng.NextDouble(), circuit);
+                break;
         }
+    }
+
+    private static void RunTrajectory(ExecutionPlan.TrajectoryStep t, IQuantumState state, double random, Circuit circuit)
+    {
+        if (t.Fixed is not null)
+        {
+            OpBatch chosen = t.Fixed[PickKraus(t.FixedProbabilities!, random)];
+            if (chosen.Count > 0) Apply(state, chosen, default, default, circuit);
+            return;
+        }
+        double[] marginal = state.Probabilities([.. t.Channel.Targets]);
+        double[][] diagonals = t.Channel.KrausDiagonals!;
+        var probabilities = new double[diagonals.Length];
+        for (int i = 0; i < diagonals.Length; i++)
+        {
+            double p = 0;
+            for (int b = 0; b < marginal.Length; b++) p += diagonals[i][b] * marginal[b];
+            probabilities[i] = Math.Max(0, p);
+        }
+        int pick = PickKraus(probabilities, random);
+        OpBatch batch = ExecutionPlan.TrajectoryBatch(state.NQubits, t.Channel, pick, probabilities[pick], t.Source);
+        if (batch.Count > 0) Apply(state, batch, default, default, circuit);
+    }
+
+    /// <summary>The ABI's sampling rule on Kraus probabilities: the first i with r·Σp &lt; p₀ + … + pᵢ.</summary>
+    private static int PickKraus(double[] probabilities, double random)
+    {
+        double sum = probabilities.Sum(), target = random * sum, cumulative = 0;
+        int last = 0;
+        for (int i = 0; i < probabilities.Length; i++)
+        {
+            if (probabilities[i] <= 0) continue;
+            last = i;
+            cumulative += probabilities[i];
+            if (target < cumulative) return i;
+        }
+        return last;
     }
 
     private static void Apply(IQuantumState state, OpBatch batch, ReadOnlySpan<double> randoms, Span<byte> cbits, Circuit circuit)
@@ -204,15 +519,6 @@ public static class Executor
         rng.Fill(randoms);
         var outcomes = new ulong[shots];
         state.Sample(qubits, randoms, outcomes);
-        var position = new Dictionary<int, int>();
-        for (int i = 0; i < qubits.Length; i++) position[qubits[i]] = i;
-        var bits = new int[circuit.NQubits];
-        var cbits = new byte[circuit.NClbits];
-        foreach (ulong outcome in outcomes)
-        {
-            for (int i = 0; i < qubits.Length; i++) bits[qubits[i]] = (int)((outcome >> (qubits.Length - 1 - i)) & 1);
-            foreach (var (q, c) in plan.TerminalMeasurements) cbits[c] = (byte)bits[q];
-            counter.Add(bits, cbits);
-        }
+        CountOutcomes(outcomes, qubits, plan.TerminalMeasurements, counter, circuit);
     }
 }

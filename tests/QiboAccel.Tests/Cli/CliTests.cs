@@ -145,6 +145,70 @@ public class CliTests
         Assert.Equal(4, svgDoc.Descendants("{http://www.w3.org/2000/svg}polyline").Count()); // 2 circuits x 2 backends
     }
 
+    [Fact]
+    public void DensityMatrixWithNoiseAndExpectationInJson()
+    {
+        var (exit, output, err) = Run("run", "examples/circuits/ghz.qasm", "--density-matrix", "--noise", "examples/noise/depolarizing.json",
+            "--expectation", "Z0*Z1", "--shots", "1000", "--seed", "5", "--json");
+        Assert.True(exit == 0, err);
+        using var doc = JsonDocument.Parse(output);
+        var root = doc.RootElement;
+        Assert.True(root.GetProperty("density_matrix").GetBoolean());
+        double purity = root.GetProperty("purity").GetDouble();
+        Assert.InRange(purity, 0.5, 0.999);
+        double[] p = [.. root.GetProperty("probabilities").EnumerateArray().Select(e => e.GetDouble())];
+        Assert.Equal(32, p.Length);
+        Assert.Equal(1.0, p.Sum(), 10);
+        Assert.Equal(p[0], p[31], 10);
+        Assert.InRange(p[0], 0.4, 0.4999);
+        Assert.InRange(root.GetProperty("expectation").GetDouble(), 0.8, 0.999);
+        Assert.Equal("Z0*Z1", root.GetProperty("observable").GetString());
+        Assert.Equal(1000, root.GetProperty("frequencies").EnumerateObject().Sum(kv => kv.Value.GetInt32()));
+
+        // Noiseless: a pure state, the Bell probabilities, purity 1.
+        (exit, output, err) = Run("run", "examples/circuits/bell.qasm", "--density-matrix", "--json");
+        Assert.True(exit == 0, err);
+        using var bell = JsonDocument.Parse(output);
+        Assert.Equal(1.0, bell.RootElement.GetProperty("purity").GetDouble(), 12);
+        Assert.Equal([0.5, 0, 0, 0.5], bell.RootElement.GetProperty("probabilities").EnumerateArray().Select(e => e.GetDouble()), new ToleranceComparer(1e-12));
+    }
+
+    [Theory]
+    [InlineData("Z0*Z1", 1.0)]
+    [InlineData("Y0*Y1", -1.0)]
+    [InlineData("0.5*X0*X1 - 2*Z0 + 3", 3.5)]
+    public void ExpectationOfAStateVector(string observable, double expected)
+    {
+        var (exit, output, err) = Run("run", "examples/circuits/bell.qasm", "--expectation", observable, "--json");
+        Assert.True(exit == 0, err);
+        using var doc = JsonDocument.Parse(output);
+        Assert.Equal(expected, doc.RootElement.GetProperty("expectation").GetDouble(), 12);
+        Assert.False(doc.RootElement.TryGetProperty("state", out _));
+        (exit, output, err) = Run("run", "examples/circuits/bell.qasm", "--expectation", observable);
+        Assert.True(exit == 0, err);
+        Assert.Contains($"expectation <{observable}> = ", output);
+    }
+
+    [Fact]
+    public void BadNoiseModelsAndObservablesAreOneLine()
+    {
+        string dir = Directory.CreateTempSubdirectory("qiboaccel-noise-").FullName;
+        string model = Path.Combine(dir, "bad.json");
+        File.WriteAllText(model, "{ \"noise\": [ { \"after\": [\"cx\"], \"channel\": { \"type\": \"depolarizing\", \"lambda\": -1 } } ] }");
+        var (exit, _, err) = Run("run", "examples/circuits/bell.qasm", "--noise", model);
+        Assert.Equal(1, exit);
+        string line = Assert.Single(err.Trim().Split('\n'));
+        Assert.Contains(model + ": $.noise[0].channel: DepolarizingChannel: lambda = -1 is outside", line);
+
+        (exit, _, err) = Run("run", "examples/circuits/bell.qasm", "--expectation", "Z0*W1");
+        Assert.Equal(1, exit);
+        Assert.Contains("position 4", Assert.Single(err.Trim().Split('\n')));
+
+        (exit, _, err) = Run("run", TempQasm("qreg q[18];\nh q[0];\n"), "--density-matrix");
+        Assert.Equal(1, exit);
+        Assert.Contains("a density matrix of 18 qubits is simulated as a state of 36 qubits", Assert.Single(err.Trim().Split('\n')));
+    }
+
     private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
     {
         public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance;
