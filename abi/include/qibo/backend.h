@@ -130,7 +130,11 @@ typedef enum qibo_state_kind {
  * qibo_state_apply_args.randoms and p0 the probability that the target qubit
  * is 0 in the normalised state, the outcome is 1 if r >= p0, else 0. The
  * state collapses onto the outcome and is renormalised; if cbit >= 0,
- * cbits[cbit] receives the outcome.
+ * cbits[cbit] receives the outcome. A random number outside [0, 1) (or NaN) and a
+ * state of norm 0 are QIBO_ERROR_INVALID_ARGUMENT.
+ *
+ * A kind the backend does not implement (not in its native_ops, or one from a
+ * later minor version) is refused with QIBO_ERROR_UNSUPPORTED naming it.
  */
 typedef enum qibo_op_kind {
     QIBO_OP_INVALID = 0, /* a zeroed record is always an error */
@@ -292,7 +296,9 @@ typedef struct qibo_state_probabilities_args {
  * Samples the listed qubits without changing the state. For shot s, with
  * r = randoms[s] and p the marginal distribution (indexed as in
  * probabilities), outcomes[s] is the smallest i with r * sum(p) < p[0] + ... + p[i],
- * summed in increasing i in double precision. Same numbers, same shots.
+ * summed in increasing i in double precision; when rounding leaves no such i (r
+ * just below 1), the largest i with p[i] > 0. Same numbers, same shots. Random
+ * numbers outside [0, 1) and a state of norm 0 are QIBO_ERROR_INVALID_ARGUMENT.
  */
 typedef struct qibo_state_sample_args {
     size_t struct_size;
@@ -314,7 +320,9 @@ typedef struct qibo_backend_api {
     uint32_t abi_major;    /* QIBO_ABI_VERSION_MAJOR the backend was built with */
     uint32_t abi_minor;    /* QIBO_ABI_VERSION_MINOR the backend was built with */
 
-    /* Errors. [thread-safe]; one error object is not shared between threads. */
+    /* Errors. [thread-safe]; one error object is not shared between threads.
+     * On NULL (success): error_code gives QIBO_OK, error_message "", error_op_index -1,
+     * and error_destroy does nothing. */
     /** A qibo_error_code (enums cross as uint32_t: C leaves enum sizes to the compiler). */
     uint32_t (*error_code)(const qibo_error* error);
     /** UTF-8, valid until error_destroy. Never NULL. */
@@ -369,7 +377,8 @@ typedef struct qibo_api_request {
 } qibo_api_request;
 
 /**
- * [thread-safe] The only symbol a backend exports. Returns (as uint32_t) QIBO_OK and sets
+ * [thread-safe] The only symbol a backend exports (besides whatever its language
+ * runtime must export, e.g. NativeAOT's DotNetRuntimeDebugHeader). Returns (as uint32_t) QIBO_OK and sets
  * request->api when request->host_major equals the backend's major version;
  * QIBO_ERROR_VERSION_MISMATCH (with backend_major/minor filled in) when it
  * does not; QIBO_ERROR_INVALID_ARGUMENT for a NULL or undersized request.
