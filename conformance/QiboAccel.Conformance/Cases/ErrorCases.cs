@@ -36,6 +36,8 @@ internal static class ErrorCases
         measure.Add(QiboOpKind.Measure, [0], [], cbit: 0);
         Check.Fails(() => state.Apply(measure, randoms: [], cbits: new byte[1]), "MEASURE without a random number");
         Check.Fails(() => state.Apply(measure, randoms: [0.5], cbits: []), "MEASURE writing a missing classical bit");
+        Check.Fails(() => state.Apply(measure, randoms: [1.5], cbits: new byte[1]), "MEASURE with random number 1.5 (outside [0, 1))");
+        Check.Fails(() => state.Sample([0], [-0.25], new ulong[1]), "sample with random number -0.25 (outside [0, 1))");
 
         var invalid = new OpBatch(3);
         invalid.Add(QiboOpKind.Invalid, [0], []);

@@ -56,6 +56,10 @@ internal static class MeasurementCases
         Check.True(outcomes.SequenceEqual(expected), $"sample gave [{string.Join(",", outcomes)}], the ABI rule gives [{string.Join(",", expected)}]");
         state.Sample([1, 0], [0.25], outcomes.AsSpan(0, 1)); // marginal over (q1, q0): P = (0.1, 0.3, 0.2, 0.4)
         Check.True(outcomes[0] == 1, $"sample over qubits (1, 0) with r = 0.25 gave {outcomes[0]}, expected 1");
+        // r just below 1, with a zero-probability last outcome: the largest index with p > 0.
+        state.SetAmplitudes(0, [Math.Sqrt(0.5), Math.Sqrt(0.5), 0, 0]);
+        state.Sample([0, 1], [Math.BitDecrement(1.0)], outcomes.AsSpan(0, 1));
+        Check.True(outcomes[0] == 1, $"sample with r = 1 - 2^-53 over P = (0.5, 0.5, 0, 0) gave {outcomes[0]}, expected 1");
     }
 
     private static void Collapse(ConformanceContext c)
