@@ -14,12 +14,14 @@ namespace QiboAccel.Cpu;
 /// <item><c>blocking=on|off</c>: cache blocking, many gates per memory pass (default on).</item>
 /// <item><c>block_qubits=N</c>: qubits per cache block, 2..30, or auto (default: 512 KiB blocks, 15 for complex128,
 /// 16 for complex64).</item>
+/// <item><c>l1_qubits=N</c>: inside a cache block, operations on the lowest N qubits run on L1-sized sub-blocks,
+/// 0 (off)..30 or auto (default: 32 KiB sub-blocks, 11 for complex128, 12 for complex64).</item>
 /// </list>
 /// </summary>
-internal sealed record BackendOptions(int Threads, int SimdBits, long ParallelThreshold, bool Fusion = true, bool Blocking = true, int BlockQubits = 0)
+internal sealed record BackendOptions(int Threads, int SimdBits, long ParallelThreshold, bool Fusion = true, bool Blocking = true, int BlockQubits = 0, int L1Qubits = -1)
 {
     /// <summary>The documented syntax, quoted in error messages.</summary>
-    public const string Syntax = "threads=N, simd=auto|512|256|128|scalar, parallel_threshold=N, fusion=on|off, blocking=on|off, block_qubits=N|auto";
+    public const string Syntax = "threads=N, simd=auto|512|256|128|scalar, parallel_threshold=N, fusion=on|off, blocking=on|off, block_qubits=N|auto, l1_qubits=N|auto";
 
     /// <summary>Parses <paramref name="text"/>; throws INVALID_ARGUMENT naming the offending item.</summary>
     public static BackendOptions Parse(string? text)
@@ -28,7 +30,7 @@ internal sealed record BackendOptions(int Threads, int SimdBits, long ParallelTh
         int simd = 512;
         long threshold = 1 << 14;
         bool fusion = true, blocking = true;
-        int blockQubits = 0;
+        int blockQubits = 0, l1Qubits = -1;
         foreach (string item in (text ?? "").Split([',', ';', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
         {
             int eq = item.IndexOf('=');
@@ -65,11 +67,16 @@ internal sealed record BackendOptions(int Threads, int SimdBits, long ParallelTh
                     else if (!int.TryParse(value, out blockQubits) || blockQubits < 2 || blockQubits > 30)
                         throw CpuException.Invalid($"backend options: block_qubits must be auto or an integer in 2..30, got '{value}'");
                     break;
+                case "l1_qubits":
+                    if (value == "auto") l1Qubits = -1;
+                    else if (!int.TryParse(value, out l1Qubits) || l1Qubits < 0 || l1Qubits > 30)
+                        throw CpuException.Invalid($"backend options: l1_qubits must be auto or an integer in 0..30, got '{value}'");
+                    break;
                 default:
                     throw CpuException.Invalid($"backend options: unknown option '{key}' (known: {Syntax})");
             }
         }
-        return new BackendOptions(threads, simd, threshold, fusion, blocking, blockQubits);
+        return new BackendOptions(threads, simd, threshold, fusion, blocking, blockQubits, l1Qubits);
     }
 
     private static bool Switch(string key, string value) => value switch
