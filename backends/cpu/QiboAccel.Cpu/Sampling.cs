@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
-using QiboAccel.Cpu.Errors;
 using QiboAccel.Cpu.Kernels;
 
 namespace QiboAccel.Cpu;

@@ -2,7 +2,6 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using QiboAccel.Abi;
-using QiboAccel.Cpu.Errors;
 using QiboAccel.Cpu.Kernels;
 using QiboAccel.Cpu.Threading;
 

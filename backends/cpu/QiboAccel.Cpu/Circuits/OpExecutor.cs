@@ -1,6 +1,5 @@
 using System.Numerics;
 using QiboAccel.Abi;
-using QiboAccel.Cpu.Errors;
 using QiboAccel.Cpu.Kernels;
 
 namespace QiboAccel.Cpu.Circuits;

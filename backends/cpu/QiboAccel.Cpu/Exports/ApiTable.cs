@@ -12,32 +12,11 @@ public static unsafe class ApiTable
 {
     private static nint s_table;
 
-    /// <summary>
-    /// The version handshake: fills backend_major/minor whenever struct_size has room for them; returns
-    /// INVALID_ARGUMENT for a NULL or undersized request, VERSION_MISMATCH (api = NULL) when the host's major
-    /// version differs, and OK with the table otherwise.
-    /// </summary>
+    /// <summary>The version handshake (see <see cref="Handshake.Answer"/>).</summary>
     [UnmanagedCallersOnly(EntryPoint = "qibo_backend_get_api", CallConvs = [typeof(CallConvCdecl)])]
-    public static QiboErrorCode GetApi(QiboApiRequest* request)
-    {
-        try
-        {
-            if (request == null) return QiboErrorCode.InvalidArgument;
-            nuint size = request->StructSize;
-            byte* start = (byte*)request;
-            if (size >= (nuint)((byte*)&request->BackendMajor - start + sizeof(uint))) request->BackendMajor = AbiVersion.Major;
-            if (size >= (nuint)((byte*)&request->BackendMinor - start + sizeof(uint))) request->BackendMinor = AbiVersion.Minor;
-            if (size < (nuint)sizeof(QiboApiRequest)) return QiboErrorCode.InvalidArgument;
-            request->Api = null;
-            if (request->HostMajor != AbiVersion.Major) return QiboErrorCode.VersionMismatch;
-            request->Api = Table;
-            return QiboErrorCode.Ok;
-        }
-        catch
-        {
-            return QiboErrorCode.Internal;
-        }
-    }
+    public static QiboErrorCode GetApi(QiboApiRequest* request) => Handshake.Answer(request, &GetTable);
+
+    private static QiboBackendApi* GetTable() => Table;
 
     private static QiboBackendApi* Table
     {
@@ -55,15 +34,7 @@ public static unsafe class ApiTable
 
     private static QiboBackendApi* Build()
     {
-        var table = (QiboBackendApi*)NativeMemory.AllocZeroed((nuint)sizeof(QiboBackendApi));
-        table->StructSize = (nuint)sizeof(QiboBackendApi);
-        table->AbiMajor = AbiVersion.Major;
-        table->AbiMinor = AbiVersion.Minor;
-
-        table->ErrorCode = &ErrorExports.Code;
-        table->ErrorMessage = &ErrorExports.Message;
-        table->ErrorOpIndex = &ErrorExports.OpIndex;
-        table->ErrorDestroy = &ErrorExports.Destroy;
+        QiboBackendApi* table = Handshake.NewTable();
 
         table->BackendCreate = &BackendExports.Create;
         table->BackendDestroy = &BackendExports.Destroy;

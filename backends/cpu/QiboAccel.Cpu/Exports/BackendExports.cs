@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using QiboAccel.Abi;
-using QiboAccel.Cpu.Errors;
 
 namespace QiboAccel.Cpu.Exports;
 

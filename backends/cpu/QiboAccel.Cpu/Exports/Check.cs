@@ -1,4 +1,3 @@
-using QiboAccel.Cpu.Errors;
 
 namespace QiboAccel.Cpu.Exports;
 

@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using QiboAccel.Abi;
 using QiboAccel.Cpu.Circuits;
-using QiboAccel.Cpu.Errors;
 
 namespace QiboAccel.Cpu.Exports;
 
