@@ -95,7 +95,11 @@ typedef enum qibo_precision {
 typedef enum qibo_state_kind {
     QIBO_STATE_VECTOR = 0,
     /* Reserved for ABI 1.x: a 2^n x 2^n density matrix, row qubits first.
-     * A v1.0 backend refuses it with QIBO_ERROR_UNSUPPORTED. */
+     * A v1.0 backend refuses it with QIBO_ERROR_UNSUPPORTED. Until backends
+     * declare it, hosts simulate rho on n qubits as a QIBO_STATE_VECTOR of 2n
+     * qubits (index (row << n) | column): a gate U becomes U on the row qubits
+     * and conj(U) on the column qubits, a channel {K_i} one MATRIX record of
+     * sum_i K_i (x) conj(K_i) on both copies. */
     QIBO_STATE_DENSITY_MATRIX = 1
 } qibo_state_kind;
 
@@ -108,7 +112,9 @@ typedef enum qibo_state_kind {
  * it native. Parameters (params[]) and matrices follow qibo's definitions:
  *
  *  kind               targets  params / matrix
- *  MATRIX             k >= 1   matrix: 2^k x 2^k, row-major, complex128
+ *  MATRIX             k >= 1   matrix: 2^k x 2^k, row-major, complex128; NOT
+ *                              necessarily unitary (hosts send projectors and
+ *                              channel superoperators): apply it as given
  *  DIAGONAL           k >= 1   matrix: the 2^k diagonal entries, complex128
  *  MEASURE            1        cbit; consumes one host random number
  *  I H X Y Z S SDG T TDG SX SXDG
