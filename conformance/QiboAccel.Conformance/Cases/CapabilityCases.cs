@@ -33,7 +33,14 @@ internal static class CapabilityCases
             state.SetAmplitudes(0, prepared);
             if (info.IsNative(kind))
             {
-                state.Apply(batch);
+                try
+                {
+                    state.Apply(batch);
+                }
+                catch (BackendException e)
+                {
+                    throw new ConformanceFailure($"{kind} is declared native but applying it failed: {e.Message}");
+                }
                 var gate = def.Kind == GateKind.GeneralizedfSim ? Gate.GeneralizedfSim(targets[0], targets[1], block, p[0]) : Gate.Create(def.Kind, targets, p);
                 var reference = new ReferenceSimulator(3);
                 prepared.CopyTo(reference.State, 0);
