@@ -15,17 +15,22 @@ internal static class BackendsCommand
 
         var problems = new List<string>();
         var manifests = Backends.List(problems);
-        var rows = new List<(BackendManifest Manifest, BackendInfo? Info, string? Error)>();
+        var rows = new List<(string Name, BackendManifest Manifest, BackendInfo? Info, string? Error)>();
         foreach (var m in manifests)
         {
-            try
+            // A language bridge is listed as the backends it runs (python@numpy), loaded as a user would.
+            foreach (string spec in m.ListAs.Count > 0 ? m.ListAs : [m.ManifestPath])
             {
-                using var backend = Backends.Load(m.ManifestPath);
-                rows.Add((m, backend.Info, null));
-            }
-            catch (BackendException e)
-            {
-                rows.Add((m, null, e.Message));
+                string name = m.ListAs.Count > 0 ? spec : m.Name;
+                try
+                {
+                    using var backend = Backends.Load(spec);
+                    rows.Add((name, m, backend.Info, null));
+                }
+                catch (BackendException e)
+                {
+                    rows.Add((name, m, null, e.Message));
+                }
             }
         }
         if (json) WriteJson(rows, problems);
@@ -33,15 +38,15 @@ internal static class BackendsCommand
         return 0;
     }
 
-    private static void WriteText(List<(BackendManifest Manifest, BackendInfo? Info, string? Error)> rows, List<string> problems)
+    private static void WriteText(List<(string Name, BackendManifest Manifest, BackendInfo? Info, string? Error)> rows, List<string> problems)
     {
         if (rows.Count == 0)
         {
             Console.WriteLine($"no backends found; searched {string.Join(":", BackendDiscovery.SearchPaths())}");
         }
-        foreach (var (m, info, error) in rows)
+        foreach (var (name, m, info, error) in rows)
         {
-            Console.WriteLine($"{m.Name,-12} {m.Description}");
+            Console.WriteLine($"{name,-12} {m.Description}");
             Console.WriteLine($"{"",12} library   {m.LibraryPath} (ABI {m.AbiVersion})");
             if (info is null)
             {
@@ -56,15 +61,15 @@ internal static class BackendsCommand
         foreach (string p in problems) Console.WriteLine($"warning: {p}");
     }
 
-    private static void WriteJson(List<(BackendManifest Manifest, BackendInfo? Info, string? Error)> rows, List<string> problems)
+    private static void WriteJson(List<(string Name, BackendManifest Manifest, BackendInfo? Info, string? Error)> rows, List<string> problems)
     {
         using var w = new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         w.WriteStartObject();
         w.WriteStartArray("backends");
-        foreach (var (m, info, error) in rows)
+        foreach (var (name, m, info, error) in rows)
         {
             w.WriteStartObject();
-            w.WriteString("name", m.Name);
+            w.WriteString("name", name);
             w.WriteString("manifest", m.ManifestPath);
             w.WriteString("library", m.LibraryPath);
             w.WriteString("abi_version", m.AbiVersion);

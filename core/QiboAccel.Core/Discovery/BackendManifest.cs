@@ -15,6 +15,12 @@ namespace QiboAccel.Discovery;
 /// <param name="ManifestPath">Where the manifest was read from.</param>
 public sealed record BackendManifest(string Name, string LibraryPath, string AbiVersion, string Description, string ManifestPath)
 {
+    /// <summary>
+    /// Optional <c>"list_as"</c>: the specifiers under which <c>qiboaccel backends</c> shows this library (a language
+    /// bridge lists the backends it runs, e.g. <c>["python@numpy"]</c>); empty means the manifest's own name.
+    /// </summary>
+    public IReadOnlyList<string> ListAs { get; init; } = [];
+
     /// <summary>The manifest format this host reads.</summary>
     public const int FormatVersion = 1;
 
@@ -46,7 +52,16 @@ public sealed record BackendManifest(string Name, string LibraryPath, string Abi
             string abi = RequiredString(root, "abi_version", full);
             string description = root.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString()! : "";
             string dir = Path.GetDirectoryName(full)!;
-            return new BackendManifest(name, Path.GetFullPath(Path.Combine(dir, library)), abi, description, full);
+            var listAs = new List<string>();
+            if (root.TryGetProperty("list_as", out var l))
+            {
+                if (l.ValueKind != JsonValueKind.Array || l.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
+                {
+                    throw new FormatException($"{full}: \"list_as\" must be a list of backend specifiers (strings)");
+                }
+                listAs.AddRange(l.EnumerateArray().Select(e => e.GetString()!));
+            }
+            return new BackendManifest(name, Path.GetFullPath(Path.Combine(dir, library)), abi, description, full) { ListAs = listAs };
         }
         catch (JsonException e)
         {

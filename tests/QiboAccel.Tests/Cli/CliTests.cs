@@ -121,6 +121,9 @@ public class CliTests
         var cpu = doc.RootElement.GetProperty("backends").EnumerateArray().Single(b => b.GetProperty("name").GetString() == "cpu");
         Assert.True(cpu.GetProperty("available").GetBoolean());
         Assert.Contains("double", cpu.GetProperty("precisions").EnumerateArray().Select(p => p.GetString()));
+        // The Python bridge is listed as the backend it runs, loaded as a user would load it.
+        var python = doc.RootElement.GetProperty("backends").EnumerateArray().Single(b => b.GetProperty("name").GetString() == "python@numpy");
+        Assert.True(python.GetProperty("available").GetBoolean(), python.ToString());
     }
 
     [Fact]
