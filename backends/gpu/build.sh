@@ -22,7 +22,8 @@ if ! dotnet publish "$here/QiboAccel.Gpu" -c Release -r linux-x64 -p:PublishAot=
   echo "backends/gpu/build.sh: error: building libqibo_gpu.so failed (log: $log)" >&2
   exit 1
 fi
-cp "$publish/libqibo_gpu.so" "$out/libqibo_gpu.so"
+# Write then rename: overwriting a library in place crashes processes that have it loaded.
+cp "$publish/libqibo_gpu.so" "$out/.libqibo_gpu.so.new" && mv -f "$out/.libqibo_gpu.so.new" "$out/libqibo_gpu.so"
 cat > "$out/gpu.json" <<JSON
 { "manifest_version": 1, "name": "gpu", "library_path": "libqibo_gpu.so", "abi_version": "1.0", "description": "GPU state vector: CUDA (NVIDIA driver) or any OpenCL device (options: cuda:N, opencl:N); kernels compiled from C# by ILGPU at build time" }
 JSON

@@ -15,7 +15,8 @@ out="$(cd "$out" && pwd)"
 publish="$(mktemp -d "${TMPDIR:-/tmp}/qiboaccel-python-publish.XXXXXX")"
 trap 'rm -rf "$publish"' EXIT
 dotnet publish "$here/QiboAccel.Python" -c Release -r linux-x64 -o "$publish" -nologo -v quiet "$@"
-cp "$publish/libqibo_python.so" "$out/libqibo_python.so"
+# Write then rename: overwriting a library in place crashes processes that have it loaded.
+cp "$publish/libqibo_python.so" "$out/.libqibo_python.so.new" && mv -f "$out/.libqibo_python.so.new" "$out/libqibo_python.so"
 # JSON string escaping for the one path we write (backslashes and quotes).
 python_dir="$root/python"
 escaped="${python_dir//\\/\\\\}"
