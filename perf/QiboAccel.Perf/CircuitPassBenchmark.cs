@@ -1,3 +1,4 @@
+using QiboAccel.Benchmarking;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
@@ -59,9 +60,9 @@ public class CircuitPassBenchmark : IDisposable
         _backend = PerfBackends.Load("cpu.json", Mode.Length == 0 ? $"threads={Threads}" : $"threads={Threads},{Mode}");
         _state = _backend.CreateState(Qubits, Precision);
         _pass = new MemoryPass((1L << Qubits) * Precision.BytesPerAmplitude());
-        _hlayers = Lower(PerfCircuits.HLayers(Qubits, 10));
-        _variational = Lower(PerfCircuits.Variational(Qubits, 5, new Random(1)));
-        _qft = Lower(PerfCircuits.Qft(Qubits));
+        _hlayers = Lower(BenchmarkCircuits.HLayers(Qubits, 10));
+        _variational = Lower(BenchmarkCircuits.Variational(Qubits, 5, seed: 1));
+        _qft = Lower(BenchmarkCircuits.Qft(Qubits));
     }
 
     private OpBatch Lower(Circuit circuit)
@@ -88,48 +89,6 @@ public class CircuitPassBenchmark : IDisposable
     {
         _state?.Dispose();
         _backend?.Dispose();
-        _pass?.Dispose();
         GC.SuppressFinalize(this);
-    }
-}
-
-/// <summary>The circuits of issue #3, as qibo builds them.</summary>
-public static class PerfCircuits
-{
-    /// <summary><paramref name="layers"/> layers of H on every qubit (10 layers at 24 qubits: 240 gates).</summary>
-    public static Circuit HLayers(int n, int layers)
-    {
-        var c = new Circuit(n);
-        for (int l = 0; l < layers; l++)
-        {
-            for (int q = 0; q < n; q++) c.Add(GateKind.H, [q]);
-        }
-        return c;
-    }
-
-    /// <summary>Layers of [RY on every qubit, CZ on even pairs, CZ on odd pairs] (5 layers at 24 qubits: 235 gates).</summary>
-    public static Circuit Variational(int n, int layers, Random rng)
-    {
-        var c = new Circuit(n);
-        for (int l = 0; l < layers; l++)
-        {
-            for (int q = 0; q < n; q++) c.Add(GateKind.RY, [q], rng.NextDouble() * 2 * Math.PI);
-            for (int q = 0; q + 1 < n; q += 2) c.Add(GateKind.CZ, [q, q + 1]);
-            for (int q = 1; q + 1 < n; q += 2) c.Add(GateKind.CZ, [q, q + 1]);
-        }
-        return c;
-    }
-
-    /// <summary>qibo's QFT: H and controlled phases on every qubit, then the swaps (24 qubits: 312 gates).</summary>
-    public static Circuit Qft(int n)
-    {
-        var c = new Circuit(n);
-        for (int i = 0; i < n; i++)
-        {
-            c.Add(GateKind.H, [i]);
-            for (int j = i + 1; j < n; j++) c.Add(GateKind.CU1, [j, i], Math.PI / Math.Pow(2, j - i));
-        }
-        for (int i = 0; i < n / 2; i++) c.Add(GateKind.SWAP, [i, n - 1 - i]);
-        return c;
     }
 }

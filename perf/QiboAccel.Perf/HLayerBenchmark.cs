@@ -1,3 +1,4 @@
+using QiboAccel.Benchmarking;
 using BenchmarkDotNet.Attributes;
 using QiboAccel.Execution;
 using QiboAccel.Gates;
@@ -50,7 +51,6 @@ public class HLayerBenchmark : IDisposable
     {
         _state?.Dispose();
         _backend?.Dispose();
-        _pass?.Dispose();
         GC.SuppressFinalize(this);
     }
 }

@@ -1,3 +1,4 @@
+using QiboAccel.Benchmarking;
 using System.Numerics;
 using QiboAccel.Circuits;
 using QiboAccel.Conformance;
@@ -128,10 +129,10 @@ public sealed class CpuFusionTests : IDisposable
     {
         foreach (Precision precision in new[] { Precision.Double, Precision.Single })
         {
-            AssertSameAsGateByGate(options, Circuits.HLayers(16, 10), precision);
-            AssertSameAsGateByGate(options, Circuits.Variational(16, 5, new Random(3)), precision);
+            AssertSameAsGateByGate(options, BenchmarkCircuits.HLayers(16, 10), precision);
+            AssertSameAsGateByGate(options, BenchmarkCircuits.Variational(16, 5, seed: 3), precision);
             Circuit qft = RandomCircuits.Layer(17, new Random(4));
-            foreach (Operation op in Circuits.Qft(17).Operations) qft.Add(op);
+            foreach (Operation op in BenchmarkCircuits.Qft(17).Operations) qft.Add(op);
             AssertSameAsGateByGate(options, qft, precision);
         }
     }
@@ -190,41 +191,4 @@ public sealed class CpuFusionTests : IDisposable
         foreach (IBackend backend in _backends.Values) backend.Dispose();
     }
 
-    /// <summary>The benchmark circuits of issue #3.</summary>
-    internal static class Circuits
-    {
-        public static Circuit HLayers(int n, int layers)
-        {
-            var c = new Circuit(n);
-            for (int l = 0; l < layers; l++)
-            {
-                for (int q = 0; q < n; q++) c.Add(GateKind.H, [q]);
-            }
-            return c;
-        }
-
-        public static Circuit Variational(int n, int layers, Random rng)
-        {
-            var c = new Circuit(n);
-            for (int l = 0; l < layers; l++)
-            {
-                for (int q = 0; q < n; q++) c.Add(GateKind.RY, [q], rng.NextDouble() * 6);
-                for (int q = 0; q + 1 < n; q += 2) c.Add(GateKind.CZ, [q, q + 1]);
-                for (int q = 1; q + 1 < n; q += 2) c.Add(GateKind.CZ, [q, q + 1]);
-            }
-            return c;
-        }
-
-        public static Circuit Qft(int n)
-        {
-            var c = new Circuit(n);
-            for (int i = 0; i < n; i++)
-            {
-                c.Add(GateKind.H, [i]);
-                for (int j = i + 1; j < n; j++) c.Add(GateKind.CU1, [j, i], Math.PI / (1 << Math.Min(j - i, 30)));
-            }
-            for (int i = 0; i < n / 2; i++) c.Add(GateKind.SWAP, [i, n - 1 - i]);
-            return c;
-        }
-    }
 }
