@@ -7,7 +7,7 @@ namespace QiboAccel.Gpu;
 /// <summary>
 /// The C ABI of libqibo_gpu.so: qibo_backend_get_api and the function table it hands out. Every entry point
 /// catches every exception and returns it as a qibo_error (an exception escaping an UnmanagedCallersOnly method
-/// would abort the host process). Backends and states cross as GCHandles.
+/// would abort the host process). Backends and states cross as the kit's tagged handles.
 /// </summary>
 public static unsafe class Exports
 {
@@ -43,11 +43,11 @@ public static unsafe class Exports
     {
         try
         {
-            CheckArgs(args, sizeof(QiboBackendCreateArgs), "backend_create");
+            Check.Args(args, "backend_create");
             args->Backend = null;
             string options = args->Options == null ? "" : Marshal.PtrToStringUTF8((nint)args->Options) ?? "";
             var backend = new GpuBackend(options);
-            args->Backend = (QiboBackend*)GCHandle.ToIntPtr(GCHandle.Alloc(backend));
+            args->Backend = Handles.New(backend);
             return null;
         }
         catch (Exception e)
@@ -61,10 +61,7 @@ public static unsafe class Exports
     {
         try
         {
-            if (backend == null) return;
-            GCHandle handle = GCHandle.FromIntPtr((nint)backend);
-            (handle.Target as GpuBackend)?.Dispose();
-            handle.Free();
+            Handles.Release(backend)?.Dispose();
         }
         catch
         {
@@ -77,7 +74,7 @@ public static unsafe class Exports
     {
         try
         {
-            CheckArgs(args, sizeof(QiboBackendGetInfoArgs), "backend_get_info");
+            Check.Args(args, "backend_get_info");
             GpuBackend backend = Backend(args->Backend, "backend_get_info");
             QiboBackendInfo* info = args->Info;
             if (info == null) throw GpuException.Invalid("backend_get_info: info is NULL");
@@ -116,7 +113,7 @@ public static unsafe class Exports
     {
         try
         {
-            CheckArgs(args, sizeof(QiboStateCreateArgs), "state_create");
+            Check.Args(args, "state_create");
             args->State = null;
             GpuBackend backend = Backend(args->Backend, "state_create");
             if (args->Kind == QiboStateKind.DensityMatrix)
@@ -124,7 +121,7 @@ public static unsafe class Exports
             if (args->Kind != QiboStateKind.Vector) throw GpuException.Invalid($"state_create: unknown state kind {(uint)args->Kind}");
             if (args->Reserved != 0) throw GpuException.Invalid("state_create: reserved must be 0");
             GpuState state = backend.CreateState(args->NQubits, args->Precision);
-            args->State = (QiboState*)GCHandle.ToIntPtr(GCHandle.Alloc(state));
+            args->State = Handles.New(state);
             return null;
         }
         catch (Exception e)
@@ -138,10 +135,7 @@ public static unsafe class Exports
     {
         try
         {
-            if (state == null) return;
-            GCHandle handle = GCHandle.FromIntPtr((nint)state);
-            (handle.Target as GpuState)?.Dispose();
-            handle.Free();
+            Handles.Release(state)?.Dispose();
         }
         catch
         {
@@ -154,7 +148,7 @@ public static unsafe class Exports
     {
         try
         {
-            CheckArgs(args, sizeof(QiboStateResetArgs), "state_reset");
+            Check.Args(args, "state_reset");
             State(args->State, "state_reset").Reset();
             return null;
         }
@@ -199,7 +193,7 @@ public static unsafe class Exports
     {
         try
         {
-            CheckArgs(args, sizeof(QiboStateApplyArgs), "state_apply");
+            Check.Args(args, "state_apply");
             GpuState state = State(args->State, "state_apply");
             List<DecodedOp> ops = CircuitDecoder.Decode(args, state.NQubits, GpuBackend.MaxMatrixTargets, out GpuException? error);
             // The valid prefix is applied even when a later record is bad, as the header requires.
@@ -218,7 +212,7 @@ public static unsafe class Exports
     {
         try
         {
-            CheckArgs(args, sizeof(QiboStateProbabilitiesArgs), "state_probabilities");
+            Check.Args(args, "state_probabilities");
             GpuState state = State(args->State, "state_probabilities");
             if (args->Reserved != 0) throw GpuException.Invalid("state_probabilities: reserved must be 0");
             if (args->Out == null) throw GpuException.Invalid("state_probabilities: out is NULL");
@@ -237,7 +231,7 @@ public static unsafe class Exports
     {
         try
         {
-            CheckArgs(args, sizeof(QiboStateSampleArgs), "state_sample");
+            Check.Args(args, "state_sample");
             GpuState state = State(args->State, "state_sample");
             if (args->Reserved != 0) throw GpuException.Invalid("state_sample: reserved must be 0");
             int[] bits = Bits(state, args->Qubits, args->NQubits, "state_sample");
@@ -255,29 +249,13 @@ public static unsafe class Exports
 
     // ---- helpers --------------------------------------------------------------------------------------------
 
-    private static void CheckArgs(void* args, int size, string call)
-    {
-        if (args == null) throw GpuException.Invalid($"{call}: args is NULL");
-        nuint structSize = *(nuint*)args;
-        if (structSize < (nuint)size)
-            throw GpuException.Invalid($"{call}: args->struct_size {structSize} is smaller than the ABI 1.0 size {size}");
-    }
+    private static GpuBackend Backend(QiboBackend* handle, string call) => Handles.Backend(handle, $"{call}: backend");
 
-    private static GpuBackend Backend(QiboBackend* handle, string call)
-    {
-        if (handle == null) throw GpuException.Invalid($"{call}: backend is NULL");
-        return GCHandle.FromIntPtr((nint)handle).Target as GpuBackend ?? throw GpuException.Invalid($"{call}: not a gpu backend handle");
-    }
-
-    private static GpuState State(QiboState* handle, string call)
-    {
-        if (handle == null) throw GpuException.Invalid($"{call}: state is NULL");
-        return GCHandle.FromIntPtr((nint)handle).Target as GpuState ?? throw GpuException.Invalid($"{call}: not a gpu state handle");
-    }
+    private static GpuState State(QiboState* handle, string call) => Handles.State(handle, $"{call}: state");
 
     private static GpuState CheckAmplitudes(QiboStateAmplitudesArgs* args, string call)
     {
-        CheckArgs(args, sizeof(QiboStateAmplitudesArgs), call);
+        Check.Args(args, call);
         GpuState state = State(args->State, call);
         ulong length = (ulong)state.Length;
         if (args->Offset > length || args->Count > length - args->Offset)
