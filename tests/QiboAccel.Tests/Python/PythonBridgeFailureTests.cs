@@ -267,23 +267,33 @@ public class PythonBridgeFailureTests(ThrowawayPythonBackends packages) : IClass
     }
 
     [Fact]
-    public void CpuAndPythonBackendsInOneProcess()
+    public void CpuGpuAndPythonBackendsInOneProcess()
     {
         using var cpu = TestBackends.Load("backends", "cpu.json");
+        using var gpu = TestBackends.Load("backends", "gpu.json", "opencl:0");
         using var python = Load("numpy");
         Assert.Equal("cpu", cpu.Info.Name);
         Assert.Equal("numpy", python.Info.Name);
         var circuits = Enumerable.Range(0, 6).Select(i => RandomCircuits.Create(7, 30, new Random(40 + i))).ToArray();
         var fromCpu = new Complex[circuits.Length][];
+        var fromGpu = new Complex[circuits.Length][];
         var fromPython = new Complex[circuits.Length][];
-        // Both libraries (two NativeAOT runtimes and the embedded interpreter) from several threads at once.
-        Parallel.For(0, 2 * circuits.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, k =>
+        // Three libraries (three NativeAOT runtimes, PoCL and the embedded interpreter) from several threads at once.
+        Parallel.For(0, 3 * circuits.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, k =>
         {
-            int i = k / 2;
-            if (k % 2 == 0) fromCpu[i] = cpu.Execute(circuits[i], seed: 3).State!;
-            else fromPython[i] = python.Execute(circuits[i], seed: 3).State!;
+            int i = k / 3;
+            switch (k % 3)
+            {
+                case 0: fromCpu[i] = cpu.Execute(circuits[i], seed: 3).State!; break;
+                case 1: fromGpu[i] = gpu.Execute(circuits[i], seed: 3).State!; break;
+                default: fromPython[i] = python.Execute(circuits[i], seed: 3).State!; break;
+            }
         });
-        for (int i = 0; i < circuits.Length; i++) Check.StatesClose(fromCpu[i], fromPython[i], 1e-10, circuits[i]);
+        for (int i = 0; i < circuits.Length; i++)
+        {
+            Check.StatesClose(fromCpu[i], fromPython[i], 1e-10, circuits[i]);
+            Check.StatesClose(fromCpu[i], fromGpu[i], 1e-10, circuits[i]);
+        }
 
         var bell = new Circuit(2).Add(GateKind.H, [0]).Add(GateKind.CNOT, [0, 1]);
         bell.Measure(0, 1);
