@@ -5,7 +5,7 @@ namespace QiboAccel.Execution;
 /// <summary>
 /// The ABI's sampling rule in managed code, used when a backend leaves the optional probabilities/sample slots
 /// NULL: marginals with the first listed qubit most significant, and for each random r the smallest index i
-/// with r·Σp &lt; p[0] + … + p[i], summed in increasing i.
+/// with r·Σp &lt; p[0] + … + p[i], summed in increasing i (when rounding leaves none, the largest i with p[i] &gt; 0).
 /// </summary>
 public static class SamplingRule
 {
@@ -38,6 +38,8 @@ public static class SamplingRule
                 int mid = (lo + hi) >>> 1;
                 if (target < cumulative[mid]) hi = mid; else lo = mid + 1;
             }
+            // Rounding left no such index (r just below 1): the largest index with p > 0, as the header says.
+            if (!(target < cumulative[lo])) while (lo > 0 && cumulative[lo] == cumulative[lo - 1]) lo--;
             outcomes[s] = (ulong)lo;
         }
     }

@@ -446,6 +446,8 @@ static qibo_error* state_sample(qibo_state_sample_args* args)
             uint64_t mid = lo + (hi - lo) / 2;
             if (x < cum[mid]) hi = mid; else lo = mid + 1;
         }
+        /* rounding left no such i (r just below 1): the largest i with p[i] > 0 */
+        if (!(x < cum[lo])) while (lo > 0 && cum[lo] == cum[lo - 1]) lo--;
         args->outcomes[shot] = lo;
     }
     free(cum);
