@@ -247,26 +247,8 @@ internal sealed unsafe class GpuState : IDisposable
     private void PlanMatrix(in DecodedOp op, long ctrl, ReadOnlySpan<double> m, List<Planned> plan, List<double> consts, List<long> masks)
     {
         int k = op.Targets.Length, dim = 1 << k, n = NQubits, nc = op.Controls.Length;
-        bool diagonal = true;
-        for (int r = 0; r < dim && diagonal; r++)
+        if (MatrixShape.DiagonalOrNull(m, dim) is { } d)
         {
-            for (int c = 0; c < dim; c++)
-            {
-                if (r != c && (m[2 * (r * dim + c)] != 0 || m[2 * (r * dim + c) + 1] != 0))
-                {
-                    diagonal = false;
-                    break;
-                }
-            }
-        }
-        if (diagonal)
-        {
-            var d = new double[2 * dim];
-            for (int i = 0; i < dim; i++)
-            {
-                d[2 * i] = m[2 * (i * dim + i)];
-                d[2 * i + 1] = m[2 * (i * dim + i) + 1];
-            }
             PlanDiagonal(op, ctrl, d, plan, consts, masks);
             return;
         }

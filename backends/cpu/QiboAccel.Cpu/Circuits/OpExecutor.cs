@@ -71,26 +71,8 @@ internal static unsafe class OpExecutor
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int dim = 1 << targets.Length;
-        bool diagonal = true;
-        for (int r = 0; r < dim && diagonal; r++)
+        if (MatrixShape.DiagonalOrNull(m, dim) is { } d)
         {
-            for (int c = 0; c < dim; c++)
-            {
-                if (r != c && (m[2 * (r * dim + c)] != 0 || m[2 * (r * dim + c) + 1] != 0))
-                {
-                    diagonal = false;
-                    break;
-                }
-            }
-        }
-        if (diagonal)
-        {
-            var d = new double[2 * dim];
-            for (int i = 0; i < dim; i++)
-            {
-                d[2 * i] = m[2 * (i * dim + i)];
-                d[2 * i + 1] = m[2 * (i * dim + i) + 1];
-            }
             DiagonalKernel.Apply(state, targets, controls, d);
         }
         else if (targets.Length == 1)
