@@ -41,6 +41,7 @@ public static class Executor
         ArgumentNullException.ThrowIfNull(backend);
         ArgumentNullException.ThrowIfNull(circuit);
         if (shots < 0) throw new ArgumentOutOfRangeException(nameof(shots), shots, "shots must be 0 or more");
+        if (circuit.IsParametrized) throw Unbound(circuit);
         if (noise is not null) circuit = noise.Apply(circuit);
         BackendInfo info = backend.Info;
         if (densityMatrix)
@@ -53,10 +54,19 @@ public static class Executor
         Complex[]? initial = initialState.IsEmpty ? null : CheckInitialState(initialState, circuit.NQubits);
         CheckFits(info, circuit.NQubits, precision);
 
-        ulong actualSeed = seed ?? HostRandom.NewSeed();
-        var rng = new HostRandom(actualSeed);
         ExecutionPlan plan = ExecutionPlan.Create(circuit, info);
         using IQuantumState state = backend.CreateState(circuit.NQubits, precision);
+        return Run(info, circuit, plan, state, shots, seed ?? HostRandom.NewSeed(), returnState, progress, initial);
+    }
+
+    /// <summary>
+    /// Runs a lowered <paramref name="plan"/> of <paramref name="circuit"/> on <paramref name="state"/>, which must be
+    /// |0…0⟩ (or <paramref name="initial"/>) and is left holding the final state (the last shot's).
+    /// </summary>
+    internal static ExecutionResult Run(BackendInfo info, Circuit circuit, ExecutionPlan plan, IQuantumState state, int shots, ulong actualSeed,
+        bool returnState, IProgress<double>? progress, Complex[]? initial)
+    {
+        var rng = new HostRandom(actualSeed);
         if (initial is not null) state.SetAmplitudes(0, initial);
 
         // Without measurements a shot reads every qubit, as qibo does.
@@ -114,7 +124,7 @@ public static class Executor
         {
             Backend = info.Name,
             NQubits = circuit.NQubits,
-            Precision = precision,
+            Precision = state.Precision,
             Shots = shots,
             Seed = actualSeed,
             State = amplitudes,
@@ -125,6 +135,10 @@ public static class Executor
             SamplingSeconds = sampling.Elapsed.TotalSeconds,
         };
     }
+
+    /// <summary>The error for running a circuit whose symbolic parameters have no values.</summary>
+    internal static ArgumentException Unbound(Circuit circuit) =>
+        new($"the circuit has symbolic parameters ({string.Join(", ", circuit.Parameters.Select(p => p.Name))}) without values: bind them (Circuit.Bind), or run a sweep or a gradient");
 
     /// <summary>Throws a clear error when a state of <paramref name="nQubits"/> cannot exist on this backend or machine.</summary>
     public static void CheckFits(BackendInfo info, int nQubits, Precision precision)
