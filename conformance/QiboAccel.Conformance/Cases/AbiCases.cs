@@ -37,7 +37,7 @@ internal static unsafe class AbiCases
         var ok = new QiboApiRequest { StructSize = (nuint)sizeof(QiboApiRequest), HostMajor = 1, HostMinor = 0 };
         Check.True(getApi(&ok) == 0 && ok.Api != null, "host 1.0: no table");
         Check.True(ok.BackendMajor == 1, $"host 1.0: backend_major {ok.BackendMajor}");
-        Check.True(ok.Api->StructSize >= (nuint)sizeof(QiboBackendApi), $"table of {ok.Api->StructSize} bytes is smaller than ABI 1.0's {sizeof(QiboBackendApi)}");
+        Check.True(ok.Api->StructSize >= QiboBackendApi.V1_0, $"table of {ok.Api->StructSize} bytes is smaller than ABI 1.0's {QiboBackendApi.V1_0}");
         Check.True(ok.Api->AbiMajor == 1, $"table reports major {ok.Api->AbiMajor}");
 
         var newer = new QiboApiRequest { StructSize = (nuint)sizeof(QiboApiRequest), HostMajor = 1, HostMinor = 99 };
