@@ -166,7 +166,7 @@ public class LoaderFailureTests(BrokenBackends broken) : IClassFixture<BrokenBac
         var context = new QiboAccel.Conformance.ConformanceContext(liar, options => Backends.Load(broken.Liar));
         var e = Assert.Throws<QiboAccel.Conformance.ConformanceFailure>(
             () => QiboAccel.Conformance.ConformanceSuite.Get("capabilities-honest").Run(context));
-        Assert.Contains("H is declared native", e.Message);
+        Assert.Contains("H (kind 9) on targets [3], controls [] is declared native but applying it failed", e.Message);
         // Everything that does not involve the lie still passes.
         QiboAccel.Conformance.ConformanceSuite.Get("bit-order").Run(context);
     }
