@@ -85,6 +85,12 @@ internal static class DensityMatrixCases
             expected = Analytic.Add(expected, Analytic.Mul(Analytic.Mul(full, rho), dagger));
         }
         var actual = result.DensityMatrix ?? throw new ConformanceFailure("no density matrix in the result");
-        Check.StatesClose(Analytic.Flatten(expected), actual, 1e-10, noisy);
+        Complex[] flat = Analytic.Flatten(expected);
+        int bad = ReferenceComparison.FirstDifference(flat, actual, 1e-10);
+        if (bad >= 0)
+        {
+            throw new ConformanceFailure($"ρ[{bad / dim}, {bad % dim}] is {actual[bad]}, Σ K ρ K† computed directly gives {flat[bad]}; "
+                + $"the unitary part on a state vector: {ReferenceComparison.Diagnose(c, circuit, Precision.Double)}");
+        }
     }
 }
