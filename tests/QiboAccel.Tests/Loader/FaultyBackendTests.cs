@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using QiboAccel.Conformance;
 using QiboAccel.Tests.Support;
 
@@ -17,19 +16,9 @@ public sealed class FaultyBackends : IDisposable
     {
         Folder = Directory.CreateTempSubdirectory("qiboaccel-faulty-").FullName;
         string source = RepoPaths.Combine("tests", "QiboAccel.Tests", "Loader", "faulty_backend.c");
-        Parallel.ForEach(Faults, new ParallelOptions { MaxDegreeOfParallelism = 2 }, fault =>
-        {
-            var psi = new ProcessStartInfo("gcc", ["-std=c99", "-shared", "-fPIC", "-O1", "-Wall", "-Werror", "-Wno-unused-function",
-                $"-D{fault}", "-I", RepoPaths.Combine("abi", "include"), "-I", RepoPaths.Combine("examples", "backends", "c"),
-                "-o", PathOf(fault), source, "-lm"])
-            {
-                RedirectStandardError = true,
-            };
-            using var gcc = Process.Start(psi) ?? throw new InvalidOperationException("gcc is required for the faulty-backend tests");
-            string errors = gcc.StandardError.ReadToEnd();
-            gcc.WaitForExit();
-            if (gcc.ExitCode != 0) throw new InvalidOperationException($"gcc failed for {fault}: {errors}");
-        });
+        Parallel.ForEach(Faults, new ParallelOptions { MaxDegreeOfParallelism = 2 }, fault => Gcc.Run($"faulty_backend.c -D{fault}",
+            "-std=c99", "-shared", "-fPIC", "-O1", "-Wall", "-Werror", "-Wno-unused-function", $"-D{fault}",
+            "-I", RepoPaths.Combine("abi", "include"), "-I", RepoPaths.Combine("examples", "backends", "c"), "-o", PathOf(fault), source, "-lm"));
     }
 
     public string Folder { get; }

@@ -13,15 +13,8 @@ public sealed class BrokenBackends : IDisposable
         string source = RepoPaths.Combine("tests", "QiboAccel.Tests", "Loader", "broken_backend.c");
         foreach (string fault in Faults)
         {
-            var psi = new ProcessStartInfo("gcc", ["-std=c99", "-shared", "-fPIC", "-Wall", "-Werror", "-Wno-unused-function", "-Wno-unused-variable",
-                $"-D{fault}", "-I", RepoPaths.Combine("abi", "include"), "-o", PathOf(fault), source])
-            {
-                RedirectStandardError = true,
-            };
-            using var gcc = Process.Start(psi) ?? throw new InvalidOperationException("gcc is required for the loader tests");
-            string errors = gcc.StandardError.ReadToEnd();
-            gcc.WaitForExit();
-            if (gcc.ExitCode != 0) throw new InvalidOperationException($"gcc failed for {fault}: {errors}");
+            Gcc.Run($"broken_backend.c -D{fault}", "-std=c99", "-shared", "-fPIC", "-Wall", "-Werror", "-Wno-unused-function", "-Wno-unused-variable",
+                $"-D{fault}", "-I", RepoPaths.Combine("abi", "include"), "-o", PathOf(fault), source);
         }
     }
 
