@@ -183,7 +183,8 @@ typedef enum qibo_state_kind {
  *          [e((phi-lambda)/2) s,   e((phi+lambda)/2) c]]         = RZ(phi) RY(theta) RZ(lambda)
  *         NOTE: OpenQASM's u3(theta, phi, lambda) = [[c, -e(lambda) s], [e(phi) s,
  *         e(phi+lambda) c]] is e((phi+lambda)/2) times this U3: a different phase,
- *         which becomes a relative phase under controls. U2 and U1 likewise.
+ *         which becomes a relative phase under controls; likewise U2 (OpenQASM's u1
+ *         equals U1).
  *  SWAP   [[1,0,0,0], [0,0,1,0], [0,1,0,0], [0,0,0,1]]
  *  ISWAP  [[1,0,0,0], [0,0,i,0], [0,i,0,0], [0,0,0,1]]
  *  FSWAP  [[1,0,0,0], [0,0,1,0], [0,1,0,0], [0,0,0,-1]]
