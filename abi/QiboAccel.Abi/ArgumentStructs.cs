@@ -8,6 +8,9 @@ namespace QiboAccel.Abi;
 [StructLayout(LayoutKind.Sequential)]
 public unsafe struct QiboBackendCreateArgs
 {
+    /// <summary>sizeof in ABI 1.0 (64-bit targets): the least struct_size a reader accepts; later minor versions only append.</summary>
+    public const int V1_0 = 24;
+
     public nuint StructSize;
     public byte* Options;
     public QiboBackend* Backend;
@@ -17,6 +20,9 @@ public unsafe struct QiboBackendCreateArgs
 [StructLayout(LayoutKind.Sequential)]
 public unsafe struct QiboBackendGetInfoArgs
 {
+    /// <summary>sizeof in ABI 1.0 (64-bit targets): the least struct_size a reader accepts; later minor versions only append.</summary>
+    public const int V1_0 = 24;
+
     public nuint StructSize;
     public QiboBackend* Backend;
     public QiboBackendInfo* Info;
@@ -26,6 +32,9 @@ public unsafe struct QiboBackendGetInfoArgs
 [StructLayout(LayoutKind.Sequential)]
 public unsafe struct QiboStateCreateArgs
 {
+    /// <summary>sizeof in ABI 1.0 (64-bit targets): the least struct_size a reader accepts; later minor versions only append.</summary>
+    public const int V1_0 = 40;
+
     public nuint StructSize;
     public QiboBackend* Backend;
     public uint NQubits;
@@ -39,6 +48,9 @@ public unsafe struct QiboStateCreateArgs
 [StructLayout(LayoutKind.Sequential)]
 public unsafe struct QiboStateResetArgs
 {
+    /// <summary>sizeof in ABI 1.0 (64-bit targets): the least struct_size a reader accepts; later minor versions only append.</summary>
+    public const int V1_0 = 16;
+
     public nuint StructSize;
     public QiboState* State;
 }
@@ -47,6 +59,9 @@ public unsafe struct QiboStateResetArgs
 [StructLayout(LayoutKind.Sequential)]
 public unsafe struct QiboStateAmplitudesArgs
 {
+    /// <summary>sizeof in ABI 1.0 (64-bit targets): the least struct_size a reader accepts; later minor versions only append.</summary>
+    public const int V1_0 = 40;
+
     public nuint StructSize;
     public QiboState* State;
     public ulong Offset;
@@ -58,6 +73,9 @@ public unsafe struct QiboStateAmplitudesArgs
 [StructLayout(LayoutKind.Sequential)]
 public unsafe struct QiboStateApplyArgs
 {
+    /// <summary>sizeof in ABI 1.0 (64-bit targets): the least struct_size a reader accepts; later minor versions only append.</summary>
+    public const int V1_0 = 56;
+
     public nuint StructSize;
     public QiboState* State;
     public QiboCircuit* Circuit;
@@ -71,6 +89,9 @@ public unsafe struct QiboStateApplyArgs
 [StructLayout(LayoutKind.Sequential)]
 public unsafe struct QiboStateProbabilitiesArgs
 {
+    /// <summary>sizeof in ABI 1.0 (64-bit targets): the least struct_size a reader accepts; later minor versions only append.</summary>
+    public const int V1_0 = 40;
+
     public nuint StructSize;
     public QiboState* State;
     public uint* Qubits;
@@ -83,6 +104,9 @@ public unsafe struct QiboStateProbabilitiesArgs
 [StructLayout(LayoutKind.Sequential)]
 public unsafe struct QiboStateSampleArgs
 {
+    /// <summary>sizeof in ABI 1.0 (64-bit targets): the least struct_size a reader accepts; later minor versions only append.</summary>
+    public const int V1_0 = 56;
+
     public nuint StructSize;
     public QiboState* State;
     public uint* Qubits;
@@ -97,6 +121,9 @@ public unsafe struct QiboStateSampleArgs
 [StructLayout(LayoutKind.Sequential)]
 public unsafe struct QiboApiRequest
 {
+    /// <summary>sizeof in ABI 1.0 (64-bit targets): the least struct_size a reader accepts; later minor versions only append.</summary>
+    public const int V1_0 = 32;
+
     public nuint StructSize;
     public uint HostMajor;
     public uint HostMinor;

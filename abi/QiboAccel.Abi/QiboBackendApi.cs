@@ -11,6 +11,9 @@ namespace QiboAccel.Abi;
 [StructLayout(LayoutKind.Sequential)]
 public unsafe struct QiboBackendApi
 {
+    /// <summary>sizeof in ABI 1.0 (64-bit targets): the least struct_size a host accepts for a table; later minor versions only append.</summary>
+    public const int V1_0 = 136;
+
     public nuint StructSize;
     public uint AbiMajor;
     public uint AbiMinor;

@@ -8,6 +8,9 @@ namespace QiboAccel.Abi;
 [StructLayout(LayoutKind.Sequential)]
 public unsafe struct QiboBackendInfo
 {
+    /// <summary>sizeof in ABI 1.0 (64-bit targets): the least struct_size a reader accepts; later minor versions only append.</summary>
+    public const int V1_0 = 72;
+
     /// <summary>size_t struct_size, set by the caller.</summary>
     public nuint StructSize;
     /// <summary>const char* name (UTF-8).</summary>

@@ -7,6 +7,9 @@ namespace QiboAccel.Abi;
 [StructLayout(LayoutKind.Sequential)]
 public unsafe struct QiboCircuit
 {
+    /// <summary>sizeof in ABI 1.0 (64-bit targets): the least struct_size a reader accepts; later minor versions only append.</summary>
+    public const int V1_0 = 64;
+
     /// <summary>size_t struct_size.</summary>
     public nuint StructSize;
     /// <summary>Must equal the state's qubit count.</summary>

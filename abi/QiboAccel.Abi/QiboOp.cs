@@ -8,8 +8,8 @@ namespace QiboAccel.Abi;
 [StructLayout(LayoutKind.Sequential)]
 public struct QiboOp
 {
-    /// <summary>The size of this record in ABI 1.0.</summary>
-    public const int Size1_0 = 64;
+    /// <summary>The size of a record in ABI 1.0 (64-bit targets): the least op_size a reader accepts; later minor versions only append.</summary>
+    public const int V1_0 = 64;
 
     /// <summary>qibo_op_kind.</summary>
     public QiboOpKind Kind;

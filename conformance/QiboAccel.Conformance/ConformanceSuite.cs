@@ -11,11 +11,14 @@ public static class ConformanceSuite
         .. MeasurementCases.All(), .. ErrorCases.All(), .. DensityMatrixCases.All(),
     ];
 
-    /// <summary>All cases.</summary>
+    /// <summary>All cases (a group counts once).</summary>
     public static IReadOnlyList<ConformanceCase> All => Cases;
 
-    /// <summary>The case called <paramref name="name"/>.</summary>
+    /// <summary>What test suites list, one row each: every plain case and every part of every group.</summary>
+    public static IEnumerable<ConformanceCase> Rows => Cases.SelectMany(c => c.Parts.Count > 0 ? c.Parts : [c]);
+
+    /// <summary>The case (or group part) called <paramref name="name"/>.</summary>
     public static ConformanceCase Get(string name)
-        => Cases.FirstOrDefault(c => c.Name == name)
-           ?? throw new ArgumentException($"unknown conformance case '{name}' (known: {string.Join(", ", Cases.Select(c => c.Name))})");
+        => Cases.Concat(Cases.SelectMany(c => c.Parts)).FirstOrDefault(c => c.Name == name)
+           ?? throw new ArgumentException($"unknown conformance case '{name}' (known: {string.Join(", ", Cases.Select(c => c.Name))}; a group's parts are GROUP/PART)");
 }

@@ -19,30 +19,48 @@ public static class RandomCircuits
     public static Circuit Create(int n, int depth, Random rng)
     {
         var c = Layer(n, rng);
-        var kinds = GateDefinition.All.Where(d => d.BuiltInControls + Math.Max(d.Targets, 1) <= n).ToArray();
+        var kinds = ReferenceGates.All.Where(g => g.Controls + Math.Max(g.Targets, 1) <= n).ToArray();
         for (int i = 0; i < depth; i++)
         {
-            var def = kinds[rng.Next(kinds.Length)];
-            int width = def.Kind == GateKind.Unitary ? Math.Min(1 + rng.Next(3), n) : def.Targets;
-            int free = n - def.BuiltInControls - width;
+            var kind = kinds[rng.Next(kinds.Length)];
+            int width = kind.Kind == GateKind.Unitary ? Math.Min(1 + rng.Next(3), n) : kind.Targets;
+            int free = n - kind.Controls - width;
             int extra = free > 0 ? rng.Next(Math.Min(free, 2) + 1) : 0;
-            int[] qubits = Shuffled(n, rng).Take(def.BuiltInControls + width + extra).ToArray();
-            c.Add(Gate(def, qubits, width, extra, rng));
+            int[] qubits = Shuffled(n, rng).Take(kind.Controls + width + extra).ToArray();
+            c.Add(Gate(kind, qubits, width, extra, rng));
         }
         return c;
     }
 
-    /// <summary>A gate of kind <paramref name="def"/> on <paramref name="qubits"/>: built-in controls, targets, then <paramref name="extra"/> extra controls.</summary>
-    public static Gate Gate(GateDefinition def, int[] qubits, int width, int extra, Random rng)
+    /// <summary>
+    /// A gate of <paramref name="kind"/> on <paramref name="qubits"/> (the gate's own controls and targets in qibo's
+    /// constructor order, then <paramref name="extra"/> extra controls), with random parameters; Unitary on
+    /// <paramref name="width"/> targets. Arity and parameter count are the reference's.
+    /// </summary>
+    public static Gate Gate(ReferenceGate kind, int[] qubits, int width, int extra, Random rng)
     {
         int main = qubits.Length - extra;
-        Gate gate = def.Kind switch
+        Gate gate = kind.Kind switch
         {
             GateKind.Unitary => Gates.Gate.Unitary(Analytic.Flatten(Analytic.RandomUnitary(width, rng)), qubits[..width]),
             GateKind.GeneralizedfSim => Gates.Gate.GeneralizedfSim(qubits[0], qubits[1], Analytic.Flatten(Analytic.RandomUnitary(1, rng)), rng.NextDouble() * 6),
-            _ => Gates.Gate.Create(def.Kind, qubits[..main], Enumerable.Range(0, def.Parameters).Select(_ => (rng.NextDouble() * 2 - 1) * 7).ToArray()),
+            _ => Gates.Gate.Create(kind.Kind, qubits[..main], Enumerable.Range(0, kind.Parameters).Select(_ => (rng.NextDouble() * 2 - 1) * 7).ToArray()),
         };
         return extra > 0 ? gate.Controlled(qubits[main..]) : gate;
+    }
+
+    /// <summary>A random normalised state of <paramref name="n"/> qubits (every amplitude non-zero).</summary>
+    public static System.Numerics.Complex[] State(int n, Random rng)
+    {
+        var amplitudes = new System.Numerics.Complex[1 << n];
+        double norm = 0;
+        for (int i = 0; i < amplitudes.Length; i++)
+        {
+            amplitudes[i] = new System.Numerics.Complex(rng.NextDouble() * 2 - 1, rng.NextDouble() * 2 - 1);
+            norm += amplitudes[i].Real * amplitudes[i].Real + amplitudes[i].Imaginary * amplitudes[i].Imaginary;
+        }
+        for (int i = 0; i < amplitudes.Length; i++) amplitudes[i] /= Math.Sqrt(norm);
+        return amplitudes;
     }
 
     /// <summary>0..n-1 in random order.</summary>

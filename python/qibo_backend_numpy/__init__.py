@@ -136,8 +136,8 @@ class NumpyState:
     def _measure(self, qubit, r):
         """The header's rule: outcome 1 iff r >= p0 (in the normalised state); collapse and renormalise."""
         halves = self._tensor().swapaxes(0, qubit)  # halves[0]: qubit reads 0, halves[1]: reads 1
-        s0 = float(np.sum(np.abs(halves[0].astype(np.complex128)) ** 2))
-        s1 = float(np.sum(np.abs(halves[1].astype(np.complex128)) ** 2))
+        s0 = float(np.sum(_squares(halves[0])))
+        s1 = float(np.sum(_squares(halves[1])))
         if not s0 + s1 > 0:
             raise BackendError("MEASURE on a state of zero norm")
         outcome = 1 if r >= s0 / (s0 + s1) else 0
@@ -150,7 +150,7 @@ class NumpyState:
 
     def probabilities(self, qubits):
         qubits = [int(q) for q in qubits]
-        p = (np.abs(self.vector.astype(np.complex128)) ** 2).reshape((2,) * self.n)
+        p = _squares(self.vector).reshape((2,) * self.n)
         others = tuple(q for q in range(self.n) if q not in qubits)
         marginal = np.sum(p, axis=others) if others else p  # axes of the kept qubits, ascending
         kept = sorted(qubits)
@@ -165,3 +165,8 @@ class NumpyState:
         # smallest i with r * total < cumulative[i]
         outcomes = np.searchsorted(cumulative, np.asarray(randoms) * total, side="right")
         return np.minimum(outcomes, len(p) - 1).astype(np.uint64)
+
+
+def _squares(amplitudes):
+    """|a|² = re² + im² of the stored amplitudes, formed in float64 (the header's rule, complex64 included)."""
+    return amplitudes.real.astype(np.float64) ** 2 + amplitudes.imag.astype(np.float64) ** 2

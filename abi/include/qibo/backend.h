@@ -15,7 +15,9 @@
  *  - The table and every argument struct begin with `struct_size`, set by
  *    whoever allocates the struct. A reader never touches bytes beyond the
  *    struct_size it was handed; a writer never writes beyond it. A NULL table
- *    slot means "not supported".
+ *    slot means "not supported". A struct's ABI 1.0 size, the least struct_size
+ *    a reader accepts, is the end of its last member marked 1.0 in
+ *    abi/abi-manifest.txt (its sizeof in this 1.0 header).
  *  - No exception, longjmp or crash crosses the boundary. Every fallible call
  *    returns a qibo_error* (NULL means success). The error object owns its
  *    message, which lives until qibo_error_destroy.
@@ -75,6 +77,38 @@ typedef struct qibo_state qibo_state;
 /* Enumerations (all cross as uint32_t)                                      */
 /* ------------------------------------------------------------------------ */
 
+/**
+ * Errors: which code for which fault. Every conforming backend answers alike, and
+ * the conformance kit checks each of these:
+ *
+ * QIBO_ERROR_INVALID_ARGUMENT, a malformed request:
+ *  - any call: a NULL args struct, a struct_size below the struct's ABI 1.0 size
+ *    (an info struct too; it is then left untouched, never partly filled), a
+ *    NULL handle or one that is not a live object of this backend;
+ *  - state_create: n_qubits = 0, an unknown precision or state kind, reserved != 0;
+ *  - amplitudes: a range outside the state, data NULL with count > 0;
+ *  - state_apply, the circuit (op index -1, nothing applied): NULL, a struct_size
+ *    below 1.0's, n_qubits different from the state's, op_size below 64 or not a
+ *    multiple of 8, a NULL array with a non-zero count;
+ *  - state_apply, one record (op index = the record's; the records before it stay
+ *    applied): kind 0 (QIBO_OP_INVALID: a zeroed record), a kind of 128 or more,
+ *    any flag bit (ABI 1.0 defines none: never ignore them), a wrong number of
+ *    targets (MEASURE: exactly 1 and no controls), a qubit out of range or listed
+ *    twice, qubits or matrix values beyond the circuit's arrays, a MEASURE with no
+ *    random number left (too few randoms), a random number outside [0, 1) or NaN,
+ *    cbit < -1, cbit >= 0 with cbits NULL or cbit >= n_cbits (a missing
+ *    classical bit), a MEASURE on a state of norm 0;
+ *  - state_probabilities, state_sample: a qubit out of range or listed twice,
+ *    reserved != 0, out/randoms/outcomes NULL, a random number outside [0, 1),
+ *    sampling a state of norm 0.
+ * QIBO_ERROR_UNSUPPORTED, a valid request this backend cannot do: a record kind in
+ *    1..127 not declared in native_ops (the message names it), a MATRIX above
+ *    max_matrix_targets, state_create above max_qubits, with a precision not in
+ *    precisions, or of a density matrix.
+ * QIBO_ERROR_OUT_OF_MEMORY, QIBO_ERROR_DEVICE, QIBO_ERROR_INTERNAL: as below.
+ * Messages name what failed: the function, the record (index, kind, targets and
+ * controls) and the offending value.
+ */
 typedef enum qibo_error_code {
     QIBO_OK = 0,
     QIBO_ERROR_INVALID_ARGUMENT = 1, /* bad pointer, size, qubit, kind, ... */
@@ -109,7 +143,7 @@ typedef enum qibo_state_kind {
  *
  * Every backend must implement QIBO_OP_MATRIX and QIBO_OP_MEASURE; the host
  * lowers every other kind to QIBO_OP_MATRIX when the backend does not declare
- * it native. Parameters (params[]) and matrices follow qibo's definitions:
+ * it native. Targets and parameters (params[]):
  *
  *  kind               targets  params / matrix
  *  MATRIX             k >= 1   matrix: 2^k x 2^k, row-major, complex128; NOT
@@ -119,28 +153,65 @@ typedef enum qibo_state_kind {
  *  MEASURE            1        cbit; consumes one host random number
  *  I H X Y Z S SDG T TDG SX SXDG
  *                     1        -
- *  RX RY RZ           1        params[0] = theta  (RX = exp(-i theta X / 2))
- *  U1                 1        params[0] = theta  (diag(1, e^{i theta}))
+ *  RX RY RZ U1        1        params[0] = theta
  *  U2                 1        params[0] = phi, params[1] = lambda
  *  U3                 1        params[0] = theta, params[1] = phi, params[2] = lambda
  *  SWAP ISWAP FSWAP   2        -
  *  FSIM               2        params[0] = theta, params[1] = phi
- *  GENERALIZED_FSIM   2        matrix: the 2x2 unitary block; params[0] = phi
- *  RXX RYY RZZ        2        params[0] = theta  (RZZ = exp(-i theta Z Z / 2))
+ *  GENERALIZED_FSIM   2        matrix: the 2x2 block u (row-major); params[0] = phi
+ *  RXX RYY RZZ        2        params[0] = theta
+ *
+ * The matrices, exactly (qibo 0.2.16's; rows top to bottom; c = cos(theta/2),
+ * s = sin(theta/2), e(x) = exp(i x); a 2-qubit matrix indexes its first target
+ * as the most significant bit):
+ *  I      [[1, 0], [0, 1]]
+ *  H      [[1, 1], [1, -1]] / sqrt(2)
+ *  X      [[0, 1], [1, 0]]
+ *  Y      [[0, -i], [i, 0]]
+ *  Z      [[1, 0], [0, -1]]
+ *  S      [[1, 0], [0, i]]              SDG  [[1, 0], [0, -i]]
+ *  T      [[1, 0], [0, e(pi/4)]]        TDG  [[1, 0], [0, e(-pi/4)]]
+ *  SX     [[1+i, 1-i], [1-i, 1+i]] / 2  (a square root of X)
+ *  SXDG   [[1-i, 1+i], [1+i, 1-i]] / 2  (the inverse of SX)
+ *  RX     [[c, -i s], [-i s, c]]                  = exp(-i theta X / 2)
+ *  RY     [[c, -s], [s, c]]                       = exp(-i theta Y / 2)
+ *  RZ     [[e(-theta/2), 0], [0, e(theta/2)]]     = exp(-i theta Z / 2)
+ *  U1     [[1, 0], [0, e(theta)]]
+ *  U2     [[e(-(phi+lambda)/2), -e(-(phi-lambda)/2)],
+ *          [e((phi-lambda)/2),   e((phi+lambda)/2)]] / sqrt(2)   = U3(pi/2, phi, lambda)
+ *  U3     [[e(-(phi+lambda)/2) c, -e(-(phi-lambda)/2) s],
+ *          [e((phi-lambda)/2) s,   e((phi+lambda)/2) c]]         = RZ(phi) RY(theta) RZ(lambda)
+ *         NOTE: OpenQASM's u3(theta, phi, lambda) = [[c, -e(lambda) s], [e(phi) s,
+ *         e(phi+lambda) c]] is e((phi+lambda)/2) times this U3: a different phase,
+ *         which becomes a relative phase under controls; likewise U2 (OpenQASM's u1
+ *         equals U1).
+ *  SWAP   [[1,0,0,0], [0,0,1,0], [0,1,0,0], [0,0,0,1]]
+ *  ISWAP  [[1,0,0,0], [0,0,i,0], [0,i,0,0], [0,0,0,1]]
+ *  FSWAP  [[1,0,0,0], [0,0,1,0], [0,1,0,0], [0,0,0,-1]]
+ *  FSIM   [[1,0,0,0], [0,cos(theta),-i sin(theta),0], [0,-i sin(theta),cos(theta),0],
+ *          [0,0,0,e(-phi)]]                       (theta, not theta/2)
+ *  GENERALIZED_FSIM
+ *         [[1,0,0,0], [0,u[0],u[1],0], [0,u[2],u[3],0], [0,0,0,e(-phi)]]
+ *  RXX    [[c,0,0,-i s], [0,c,-i s,0], [0,-i s,c,0], [-i s,0,0,c]]  = exp(-i theta X(x)X / 2)
+ *  RYY    [[c,0,0, i s], [0,c,-i s,0], [0,-i s,c,0], [ i s,0,0,c]]  = exp(-i theta Y(x)Y / 2)
+ *  RZZ    diag(e(-theta/2), e(theta/2), e(theta/2), e(-theta/2))   = exp(-i theta Z(x)Z / 2)
  *
  * Any kind except MEASURE may carry controls (n_controls >= 0); the operation
- * then acts only on basis states whose control qubits are all 1.
+ * then acts only on basis states whose control qubits are all 1 (qibo's CNOT is
+ * X with one control, TOFFOLI X with two, CCZ Z with two, CU3 U3 with one, ...).
  *
  * MEASURE semantics (identical on every conforming backend, so that the same
  * random numbers give the same outcomes): with r the next unused entry of
- * qibo_state_apply_args.randoms and p0 the probability that the target qubit
- * is 0 in the normalised state, the outcome is 1 if r >= p0, else 0. The
- * state collapses onto the outcome and is renormalised; if cbit >= 0,
- * cbits[cbit] receives the outcome. A random number outside [0, 1) (or NaN) and a
- * state of norm 0 are QIBO_ERROR_INVALID_ARGUMENT.
+ * qibo_state_apply_args.randoms and p0 = P0 / (P0 + P1), where P0 and P1 are the
+ * sums of |amplitude|^2 over the amplitudes whose target qubit reads 0 and 1
+ * (formed in double, as state_probabilities does, also for complex64), the
+ * outcome is 1 if r >= p0, else 0 (r equal to p0 reads 1). The state collapses
+ * onto the outcome and is renormalised to norm 1; if cbit >= 0, cbits[cbit]
+ * receives the outcome.
  *
- * A kind the backend does not implement (not in its native_ops, or one from a
- * later minor version) is refused with QIBO_ERROR_UNSUPPORTED naming it.
+ * A kind in 1..127 the backend does not implement (not in its native_ops, or one
+ * from a later minor version) is refused with QIBO_ERROR_UNSUPPORTED naming it;
+ * kind 0 and kinds of 128 or more are QIBO_ERROR_INVALID_ARGUMENT (see "Errors").
  */
 typedef enum qibo_op_kind {
     QIBO_OP_INVALID = 0, /* a zeroed record is always an error */
@@ -248,13 +319,15 @@ typedef struct qibo_backend_create_args {
 typedef struct qibo_backend_get_info_args {
     size_t struct_size;
     qibo_backend* backend;
-    qibo_backend_info* info; /* [out] caller allocates and sets info->struct_size */
+    qibo_backend_info* info; /* [out] caller allocates and sets info->struct_size;
+                                below ABI 1.0's size: QIBO_ERROR_INVALID_ARGUMENT,
+                                and the struct is left untouched */
 } qibo_backend_get_info_args;
 
 typedef struct qibo_state_create_args {
     size_t struct_size;
     qibo_backend* backend;
-    uint32_t n_qubits;
+    uint32_t n_qubits;     /* 1..max_qubits */
     uint32_t precision;    /* qibo_precision */
     uint32_t kind;         /* qibo_state_kind */
     uint32_t reserved;     /* 0 */
@@ -288,7 +361,12 @@ typedef struct qibo_state_apply_args {
 } qibo_state_apply_args;
 
 /** Marginal probabilities of the listed qubits: out[i] for i in [0, 2^n),
- *  the first listed qubit being the most significant bit of i. Always double. */
+ *  the first listed qubit being the most significant bit of i, is the sum of
+ *  |amplitude|^2 = re^2 + im^2 over the amplitudes whose listed qubits read i,
+ *  AS STORED: not normalised (after non-unitary MATRIX records the norm is not 1,
+ *  and hosts read it from these sums). Always double: for complex64 states too,
+ *  each stored float is widened to double and the squares are summed in double,
+ *  so no term is lost to float rounding. */
 typedef struct qibo_state_probabilities_args {
     size_t struct_size;
     qibo_state* state;
@@ -300,11 +378,24 @@ typedef struct qibo_state_probabilities_args {
 
 /**
  * Samples the listed qubits without changing the state. For shot s, with
- * r = randoms[s] and p the marginal distribution (indexed as in
- * probabilities), outcomes[s] is the smallest i with r * sum(p) < p[0] + ... + p[i],
- * summed in increasing i in double precision; when rounding leaves no such i (r
- * just below 1), the largest i with p[i] > 0. Same numbers, same shots. Random
- * numbers outside [0, 1) and a state of norm 0 are QIBO_ERROR_INVALID_ARGUMENT.
+ * r = randoms[s] and p the marginal distribution (indexed, formed and summed as in
+ * state_probabilities: raw sums in double, complex64 included), outcomes[s] is the
+ * smallest i with r * sum(p) < p[0] + ... + p[i] -- strictly less: when r * sum(p)
+ * equals p[0] + ... + p[k], the outcome is after k -- summed in increasing i in
+ * double precision; when rounding leaves no such i (r just below 1), the largest i
+ * with p[i] > 0. Same numbers, same shots. Random numbers outside [0, 1) and a
+ * state of norm 0 are QIBO_ERROR_INVALID_ARGUMENT.
+ *
+ * What "same numbers, same shots" promises: the outcomes are a function of the
+ * random numbers and of the STORED amplitudes only. In complex128, conforming
+ * backends hold the same state up to double rounding, so their shots agree. In
+ * complex64, backends hold states that differ by float rounding (their gate
+ * kernels round differently: fused gates, FMA), and a shot whose r * sum(p) lies
+ * within that rounding of a cumulative sum can differ between backends: on a
+ * distribution spread over many outcomes (a QFT of 18 qubits: 2^18 equal
+ * probabilities) a few percent of the shots. The same backend with the same seed
+ * always gives the same complex64 shots; compare backends shot by shot in
+ * complex128.
  */
 typedef struct qibo_state_sample_args {
     size_t struct_size;

@@ -1,18 +1,14 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
-using System.Text;
 using QiboAccel.Abi;
 using QiboAccel.Cpu.Kernels.Simd;
 using QiboAccel.Cpu.Threading;
 
 namespace QiboAccel.Cpu;
 
-/// <summary>
-/// One backend instance: its options, its worker threads and the strings backend_get_info hands out
-/// (native UTF-8, alive until the backend is destroyed).
-/// </summary>
-internal sealed unsafe class CpuBackend : IDisposable
+/// <summary>One backend instance: its options and its worker threads.</summary>
+internal sealed class CpuBackend : BackendInstance
 {
     /// <summary>The backend's version string.</summary>
     public const string Version = "0.1.0";
@@ -23,17 +19,22 @@ internal sealed unsafe class CpuBackend : IDisposable
     /// <summary>Largest MATRIX operation (a 1024 x 1024 matrix).</summary>
     public const int MaxMatrixTargets = 10;
 
-    private byte* _name, _version, _description, _device;
-
     /// <summary>Creates a backend from parsed options.</summary>
     public CpuBackend(BackendOptions options)
     {
         Options = options;
         Pool = new WorkerPool(options.Threads, options.ParallelThreshold);
-        _name = Utf8("cpu");
-        _version = Utf8(Version);
-        _description = Utf8("QiboAccel CPU state-vector simulator (NativeAOT, SIMD, multi-threaded)");
-        _device = Utf8(DeviceString(options));
+        Capabilities = new BackendCapabilities
+        {
+            Name = "cpu",
+            Version = Version,
+            Description = "QiboAccel CPU state-vector simulator (NativeAOT, SIMD, multi-threaded)",
+            Device = DeviceString(options),
+            MaxQubits = MaxQubits,
+            Precisions = QiboPrecision.Complex128 | QiboPrecision.Complex64,
+            MaxMatrixTargets = MaxMatrixTargets,
+            NativeOps = OpKindSet.AllOf1_0,
+        };
     }
 
     /// <summary>The options the backend was created with.</summary>
@@ -42,31 +43,11 @@ internal sealed unsafe class CpuBackend : IDisposable
     /// <summary>The worker threads shared by the backend's states.</summary>
     public WorkerPool Pool { get; }
 
-    /// <summary>Bit mask of the kinds implemented natively: MATRIX, DIAGONAL, MEASURE and every fixed kind.</summary>
-    public static ulong NativeOps0
-    {
-        get
-        {
-            ulong mask = (1UL << (int)QiboOpKind.Matrix) | (1UL << (int)QiboOpKind.Diagonal) | (1UL << (int)QiboOpKind.Measure);
-            for (var kind = QiboOpKind.I; kind <= QiboOpKind.RZZ; kind++) mask |= 1UL << (int)kind;
-            return mask;
-        }
-    }
+    /// <inheritdoc />
+    public override BackendCapabilities Capabilities { get; }
 
-    /// <summary>Fills the ABI 1.0 fields of <paramref name="info"/>.</summary>
-    public void FillInfo(QiboBackendInfo* info)
-    {
-        info->Name = _name;
-        info->Version = _version;
-        info->Description = _description;
-        info->Device = _device;
-        info->MaxQubits = MaxQubits;
-        info->Precisions = QiboPrecision.Complex128 | QiboPrecision.Complex64;
-        info->StateKinds = 1u << (int)QiboStateKind.Vector;
-        info->MaxMatrixTargets = MaxMatrixTargets;
-        info->NativeOps[0] = NativeOps0;
-        info->NativeOps[1] = 0;
-    }
+    /// <inheritdoc />
+    public override BackendState CreateState(int nQubits, QiboPrecision precision) => StateVector.Create(this, nQubits, precision);
 
     /// <summary>"2 threads, AVX2": the thread count and the instruction set the kernels run on.</summary>
     private static string DeviceString(BackendOptions options)
@@ -81,23 +62,10 @@ internal sealed unsafe class CpuBackend : IDisposable
         return $"{options.Threads} thread{(options.Threads == 1 ? "" : "s")}, {isa}, {RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant()}";
     }
 
-    private static byte* Utf8(string text)
-    {
-        int length = Encoding.UTF8.GetByteCount(text);
-        var p = (byte*)NativeMemory.Alloc((nuint)length + 1);
-        Encoding.UTF8.GetBytes(text, new Span<byte>(p, length));
-        p[length] = 0;
-        return p;
-    }
-
-    /// <summary>Stops the workers and frees the info strings.</summary>
-    public void Dispose()
+    /// <summary>Stops the workers.</summary>
+    public override void Dispose()
     {
         Pool.Dispose();
-        NativeMemory.Free(_name);
-        NativeMemory.Free(_version);
-        NativeMemory.Free(_description);
-        NativeMemory.Free(_device);
-        _name = _version = _description = _device = null;
+        base.Dispose();
     }
 }

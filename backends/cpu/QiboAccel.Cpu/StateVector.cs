@@ -9,15 +9,14 @@ namespace QiboAccel.Cpu;
 
 /// <summary>
 /// A state vector in 64-byte aligned native memory: 2^n interleaved (re, im) pairs of the state's precision.
-/// <see cref="StateVector{T}"/> holds the precision-specific code; this base is what the exports see.
+/// <see cref="StateVector{T}"/> holds the precision-specific code; this base is what the kit's exports see.
 /// </summary>
-internal abstract unsafe class StateVector : IDisposable
+internal abstract unsafe class StateVector : BackendState
 {
     protected StateVector(CpuBackend backend, int nQubits, QiboPrecision precision, int elementSize)
+        : base(nQubits, precision)
     {
         Backend = backend;
-        NQubits = nQubits;
-        Precision = precision;
         ulong bytes = (1UL << nQubits) * 2 * (ulong)elementSize;
         ByteCount = bytes;
         try
@@ -32,15 +31,6 @@ internal abstract unsafe class StateVector : IDisposable
 
     /// <summary>The backend the state was created on.</summary>
     public CpuBackend Backend { get; }
-
-    /// <summary>Number of qubits.</summary>
-    public int NQubits { get; }
-
-    /// <summary>Number of amplitudes.</summary>
-    public long Length => 1L << NQubits;
-
-    /// <summary>The precision.</summary>
-    public QiboPrecision Precision { get; }
 
     /// <summary>Size of the amplitude buffer in bytes.</summary>
     public ulong ByteCount { get; }
@@ -61,40 +51,29 @@ internal abstract unsafe class StateVector : IDisposable
         return state;
     }
 
-    /// <summary>Sets the state to |0...0&gt;.</summary>
-    public abstract void Reset();
-
-    /// <summary>Copies amplitudes [offset, offset + count) to <paramref name="destination"/>.</summary>
-    public void GetAmplitudes(ulong offset, ulong count, void* destination)
+    /// <inheritdoc />
+    public override void GetAmplitudes(ulong offset, ulong count, void* destination)
     {
         ulong elementBytes = ByteCount >> NQubits;
         Buffer.MemoryCopy((byte*)Data + offset * elementBytes, destination, count * elementBytes, count * elementBytes);
     }
 
-    /// <summary>Copies amplitudes [offset, offset + count) from <paramref name="source"/>.</summary>
-    public void SetAmplitudes(ulong offset, ulong count, void* source)
+    /// <inheritdoc />
+    public override void SetAmplitudes(ulong offset, ulong count, void* source)
     {
         ulong elementBytes = ByteCount >> NQubits;
         Buffer.MemoryCopy(source, (byte*)Data + offset * elementBytes, count * elementBytes, count * elementBytes);
     }
 
-    /// <summary>Applies validated operations in order.</summary>
-    public abstract void Apply(ReadOnlySpan<DecodedOp> ops, double* randoms, byte* cbits);
-
-    /// <summary>Marginal probabilities of amplitude bits <paramref name="bits"/>.</summary>
-    public abstract void Probabilities(ReadOnlySpan<int> bits, double* output);
-
-    /// <summary>Samples amplitude bits <paramref name="bits"/>.</summary>
-    public abstract void Sample(ReadOnlySpan<int> bits, ulong shots, double* randoms, ulong* outcomes);
-
     /// <summary>Frees the amplitudes.</summary>
-    public void Dispose()
+    public override void Dispose()
     {
         if (Data != null)
         {
             NativeMemory.AlignedFree(Data);
             Data = null;
         }
+        base.Dispose();
     }
 }
 
@@ -113,18 +92,18 @@ internal sealed unsafe class StateVector<T> : StateVector where T : unmanaged, I
     {
         KernelState<T> state = Kernel;
         var job = new FillZeroJob(state.Data);
-        state.Pool.Run(job, Length, Length);
+        state.Pool.Run(job, (long)Length, (long)Length);
         state.Data[0] = T.One;
     }
 
-    public override void Apply(ReadOnlySpan<DecodedOp> ops, double* randoms, byte* cbits) =>
-        BatchRunner.Apply(Kernel, Backend.Options, ops, randoms, cbits);
+    public override void Apply(in CircuitBatch batch) =>
+        BatchRunner.Apply(Kernel, Backend.Options, CollectionsMarshal.AsSpan(batch.Ops), batch.Randoms, batch.Cbits);
 
-    public override void Probabilities(ReadOnlySpan<int> bits, double* output) =>
-        Cpu.Probabilities.Compute(Kernel, bits, output);
+    public override void Probabilities(in QubitSelection qubits, double* output) =>
+        Cpu.Probabilities.Compute(Kernel, qubits.Bits, output);
 
-    public override void Sample(ReadOnlySpan<int> bits, ulong shots, double* randoms, ulong* outcomes) =>
-        Sampling.Sample(Kernel, bits, shots, randoms, outcomes);
+    public override void Sample(in QubitSelection qubits, ulong shots, double* randoms, ulong* outcomes) =>
+        Sampling.Sample(Kernel, qubits.Bits, shots, randoms, outcomes);
 
     /// <summary>Zeroes amplitudes in parallel (also the first touch of freshly allocated pages).</summary>
     private sealed class FillZeroJob(T* data) : IRangeJob

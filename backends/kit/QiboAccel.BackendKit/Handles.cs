@@ -4,20 +4,16 @@ using QiboAccel.Abi;
 namespace QiboAccel.BackendKit;
 
 /// <summary>
-/// The opaque qibo_backend* / qibo_state* handles of a backend whose objects are <typeparamref name="TBackend"/> and
-/// <typeparamref name="TState"/>: a small native block holding a type tag and a GC handle to the managed object.
-/// The tag catches NULL, a state passed as a backend (and vice versa), handles of another backend library and most
-/// uses after destroy.
+/// The opaque qibo_backend* / qibo_state* handles: a small native block holding a type tag and a GC handle to the
+/// kit's object. The tag catches NULL, a state passed as a backend (and vice versa), handles of another backend
+/// library and most uses after destroy.
 /// </summary>
-/// <typeparam name="TBackend">The backend instance type.</typeparam>
-/// <typeparam name="TState">The state type.</typeparam>
-public static unsafe class Handles<TBackend, TState>
-    where TBackend : class
-    where TState : class
+internal static unsafe class Handles
 {
-    // Tags differ per library (they hash the type names), so a handle from another backend is refused.
-    private static readonly ulong BackendTag = Tag(typeof(TBackend).FullName + "/backend");
-    private static readonly ulong StateTag = Tag(typeof(TState).FullName + "/state");
+    // Each library has its own copy of these statics, so a random tag makes a handle from another backend
+    // library (another runtime's GC handle, which must never be dereferenced here) fail the check.
+    private static readonly ulong BackendTag = (ulong)Random.Shared.NextInt64() | 1;
+    private static readonly ulong StateTag = (BackendTag ^ 0x5354_4154_4500_0000) | 1; // never 0, a destroyed handle's tag
 
     [StructLayout(LayoutKind.Sequential)]
     private struct Block
@@ -27,22 +23,22 @@ public static unsafe class Handles<TBackend, TState>
     }
 
     /// <summary>A new handle for <paramref name="backend"/>.</summary>
-    public static QiboBackend* New(TBackend backend) => (QiboBackend*)Create(backend, BackendTag);
+    public static QiboBackend* New(KitBackend backend) => (QiboBackend*)Create(backend, BackendTag);
 
     /// <summary>A new handle for <paramref name="state"/>.</summary>
-    public static QiboState* New(TState state) => (QiboState*)Create(state, StateTag);
+    public static QiboState* New(BackendState state) => (QiboState*)Create(state, StateTag);
 
     /// <summary>The backend behind <paramref name="handle"/>; INVALID_ARGUMENT naming <paramref name="what"/> if none.</summary>
-    public static TBackend Backend(QiboBackend* handle, string what) => (TBackend)Get(handle, BackendTag, what, "backend");
+    public static KitBackend Backend(QiboBackend* handle, string what) => (KitBackend)Get(handle, BackendTag, what, "backend");
 
     /// <summary>The state behind <paramref name="handle"/>; INVALID_ARGUMENT naming <paramref name="what"/> if none.</summary>
-    public static TState State(QiboState* handle, string what) => (TState)Get(handle, StateTag, what, "state");
+    public static BackendState State(QiboState* handle, string what) => (BackendState)Get(handle, StateTag, what, "state");
 
     /// <summary>Invalidates a backend handle and returns its object (null for NULL or a foreign pointer).</summary>
-    public static TBackend? Release(QiboBackend* handle) => (TBackend?)Release(handle, BackendTag);
+    public static KitBackend? Release(QiboBackend* handle) => (KitBackend?)Release(handle, BackendTag);
 
     /// <summary>Invalidates a state handle and returns its object (null for NULL or a foreign pointer).</summary>
-    public static TState? Release(QiboState* handle) => (TState?)Release(handle, StateTag);
+    public static BackendState? Release(QiboState* handle) => (BackendState?)Release(handle, StateTag);
 
     private static void* Create(object target, ulong tag)
     {
@@ -70,12 +66,5 @@ public static unsafe class Handles<TBackend, TState>
         gc.Free();
         NativeMemory.Free(block);
         return target;
-    }
-
-    private static ulong Tag(string name)
-    {
-        ulong hash = 0xcbf29ce484222325; // FNV-1a
-        foreach (char ch in name) hash = (hash ^ ch) * 0x100000001b3;
-        return hash | 1; // never 0, the tag of a destroyed handle
     }
 }

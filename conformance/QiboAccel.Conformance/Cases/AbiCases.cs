@@ -12,10 +12,11 @@ internal static unsafe class AbiCases
     public static IEnumerable<ConformanceCase> All()
     {
         yield return new("abi-handshake", "same major → table; newer minor host accepted; other major → VERSION_MISMATCH with the backend's version; bad requests refused", Handshake);
-        yield return new("abi-struct-sizes", "undersized argument structs are refused; oversized ones (a newer host) work; outputs never written past what either side knows", StructSizes);
+        yield return new("abi-struct-sizes", "undersized argument and info structs are refused with INVALID_ARGUMENT and left untouched; oversized ones (a newer host) work; outputs never written past what either side knows", StructSizes);
         yield return new("abi-null-arguments", "NULL argument structs and handles give errors (or are ignored by destroy), never a crash", NullArguments);
-        yield return new("abi-error-objects", "an error has a failure code, a stable message, op index -1 outside state_apply, and can be destroyed", ErrorObjects);
-        yield return new("abi-record-stride", "records are read with op_size: 80-byte records give the same result as 64-byte ones", RecordStride);
+        yield return new("abi-error-objects", "an error has a failure code, a stable message, op index -1 outside state_apply, and can be destroyed; NULL (success) gives QIBO_OK, \"\" (never NULL) and -1", ErrorObjects);
+        yield return new("abi-record-stride", "records are read with op_size: 80-byte records give the same result as 64-byte ones; an op_size below 64 or not a multiple of 8 is INVALID_ARGUMENT", RecordStride);
+        yield return new("state-create-errors", "state_create: n_qubits 0, an unknown precision or kind and reserved != 0 are INVALID_ARGUMENT; a density matrix, a precision not offered and more than max_qubits are UNSUPPORTED", StateCreateErrors);
     }
 
     private static delegate* unmanaged[Cdecl]<QiboApiRequest*, uint> EntryPoint(ConformanceContext c)
@@ -37,7 +38,7 @@ internal static unsafe class AbiCases
         var ok = new QiboApiRequest { StructSize = (nuint)sizeof(QiboApiRequest), HostMajor = 1, HostMinor = 0 };
         Check.True(getApi(&ok) == 0 && ok.Api != null, "host 1.0: no table");
         Check.True(ok.BackendMajor == 1, $"host 1.0: backend_major {ok.BackendMajor}");
-        Check.True(ok.Api->StructSize >= (nuint)sizeof(QiboBackendApi), $"table of {ok.Api->StructSize} bytes is smaller than ABI 1.0's {sizeof(QiboBackendApi)}");
+        Check.True(ok.Api->StructSize >= QiboBackendApi.V1_0, $"table of {ok.Api->StructSize} bytes is smaller than ABI 1.0's {QiboBackendApi.V1_0}");
         Check.True(ok.Api->AbiMajor == 1, $"table reports major {ok.Api->AbiMajor}");
 
         var newer = new QiboApiRequest { StructSize = (nuint)sizeof(QiboApiRequest), HostMajor = 1, HostMinor = 99 };
@@ -88,11 +89,11 @@ internal static unsafe class AbiCases
                 var get = new QiboBackendGetInfoArgs { StructSize = (nuint)sizeof(QiboBackendGetInfoArgs), Backend = backend, Info = (QiboBackendInfo*)info };
                 error = api->BackendGetInfo(&get);
                 if (size == full) Check.True(error == null, $"get_info with a larger info struct failed: {Message(api, error)}");
-                else Message(api, error);
+                else ExpectCode(api, error, QiboErrorCode.InvalidArgument, $"get_info with info->struct_size {size} (below ABI 1.0's {QiboBackendInfo.V1_0}; a partial fill is not allowed)");
                 int limit = Math.Min(size, sizeof(QiboBackendInfo));
-                for (int i = limit; i < full; i++)
+                for (int i = size == full ? limit : sizeof(nuint); i < full; i++)
                 {
-                    Check.True(info[i] == 0xAB, $"get_info with info.struct_size {size} wrote byte {i}");
+                    Check.True(info[i] == 0xAB, $"get_info with info.struct_size {size} wrote byte {i}{(size == full ? "" : " of an info struct it refused")}");
                 }
             }
         }
@@ -137,6 +138,14 @@ internal static unsafe class AbiCases
             Check.True(first.Length > 0 && first == second, $"error message empty or unstable: '{first}' / '{second}'");
             Check.True(api->ErrorOpIndex(error) == -1, $"op index {api->ErrorOpIndex(error)} outside state_apply, expected -1");
             api->ErrorDestroy(error);
+
+            // NULL is success: every error slot accepts it (hosts call them on whatever a slot returned).
+            Check.True(api->ErrorCode(null) == QiboErrorCode.Ok, $"error_code(NULL) is {ErrorCases.CodeName(api->ErrorCode(null))}; the header says QIBO_OK");
+            byte* empty = api->ErrorMessage(null);
+            Check.True(empty != null, "error_message(NULL) returned NULL; the header says it is never NULL (\"\" for NULL, i.e. success)");
+            Check.True(empty[0] == 0, $"error_message(NULL) is '{Marshal.PtrToStringUTF8((nint)empty)}'; the header says \"\"");
+            Check.True(api->ErrorOpIndex(null) == -1, $"error_op_index(NULL) is {api->ErrorOpIndex(null)}; the header says -1");
+            api->ErrorDestroy(null);
         }
         finally
         {
@@ -186,6 +195,24 @@ internal static unsafe class AbiCases
                 api->StateDestroy(state);
                 results.Add(amps);
             }
+            // An op_size the header does not allow: below 64, or not a multiple of 8.
+            foreach (uint stride in new uint[] { 56, 68 })
+            {
+                var state = CreateState(api, backend, 2);
+                fixed (double* m = matrices)
+                fixed (uint* q = qubits)
+                {
+                    var circuit = new QiboCircuit
+                    {
+                        StructSize = (nuint)sizeof(QiboCircuit), NQubits = 2, OpSize = stride, NOps = 1, Ops = records,
+                        Qubits = q, NQubitRefs = 2, Matrices = m, NMatrixValues = 8,
+                    };
+                    var apply = new QiboStateApplyArgs { StructSize = (nuint)sizeof(QiboStateApplyArgs), State = state, Circuit = &circuit };
+                    ExpectCode(api, api->StateApply(&apply), QiboErrorCode.InvalidArgument, $"state_apply with op_size {stride} (at least 64 and a multiple of 8)");
+                }
+                api->StateDestroy(state);
+            }
+
             // H⊗X |00⟩ = (|01⟩ + |11⟩)/√2: amplitudes 1 and 3.
             double[] expected = [0, 0, r, 0, 0, 0, r, 0];
             for (int i = 0; i < 8; i++)
@@ -198,6 +225,49 @@ internal static unsafe class AbiCases
         {
             api->BackendDestroy(backend);
         }
+    }
+
+    private static void StateCreateErrors(ConformanceContext c)
+    {
+        QiboBackendApi* api = Table(c);
+        QiboBackend* backend = CreateBackend(api);
+        try
+        {
+            void Refused(string what, QiboStateCreateArgs args, QiboErrorCode code)
+            {
+                args.StructSize = (nuint)sizeof(QiboStateCreateArgs);
+                args.Backend = backend;
+                QiboError* error = api->StateCreate(&args);
+                if (error == null) api->StateDestroy(args.State);
+                ExpectCode(api, error, code, $"state_create with {what}");
+            }
+            var vector = new QiboStateCreateArgs { NQubits = 2, Precision = QiboPrecision.Complex128, Kind = QiboStateKind.Vector };
+            Refused("n_qubits = 0", vector with { NQubits = 0 }, QiboErrorCode.InvalidArgument);
+            Refused("precision 99", vector with { Precision = (QiboPrecision)99 }, QiboErrorCode.InvalidArgument);
+            Refused("state kind 7", vector with { Kind = (QiboStateKind)7 }, QiboErrorCode.InvalidArgument);
+            Refused("reserved = 1", vector with { Reserved = 1 }, QiboErrorCode.InvalidArgument);
+            Refused("a density matrix (reserved for ABI 1.x)", vector with { Kind = QiboStateKind.DensityMatrix }, QiboErrorCode.Unsupported);
+            // This backend instance has default options, so its limits are read from it, not from the one under test.
+            var info = new QiboBackendInfo { StructSize = (nuint)sizeof(QiboBackendInfo) };
+            var get = new QiboBackendGetInfoArgs { StructSize = (nuint)sizeof(QiboBackendGetInfoArgs), Backend = backend, Info = &info };
+            QiboError* failed = api->BackendGetInfo(&get);
+            Check.True(failed == null, $"backend_get_info failed: {Message(api, failed)}");
+            if (info.MaxQubits < 62) Refused($"{info.MaxQubits + 1} qubits (max_qubits is {info.MaxQubits})", vector with { NQubits = info.MaxQubits + 1 }, QiboErrorCode.Unsupported);
+            if ((info.Precisions & QiboPrecision.Complex64) == 0)
+                Refused("complex64, which the backend does not offer", vector with { Precision = QiboPrecision.Complex64 }, QiboErrorCode.Unsupported);
+        }
+        finally
+        {
+            api->BackendDestroy(backend);
+        }
+    }
+
+    private static void ExpectCode(QiboBackendApi* api, QiboError* error, QiboErrorCode code, string what)
+    {
+        Check.True(error != null, $"{what} succeeded; the header says {ErrorCases.CodeName(code)}");
+        QiboErrorCode actual = api->ErrorCode(error);
+        string message = Message(api, error);
+        Check.True(actual == code, $"{what}: refused with {ErrorCases.CodeName(actual)} ({message}); the header says {ErrorCases.CodeName(code)}");
     }
 
     private static QiboBackend* CreateBackend(QiboBackendApi* api)

@@ -2,7 +2,6 @@ using System.Numerics;
 using QiboAccel.Abi;
 using QiboAccel.Conformance.Reference;
 using QiboAccel.Execution;
-using QiboAccel.Gates;
 
 namespace QiboAccel.Conformance.Cases;
 
@@ -11,51 +10,76 @@ internal static class CapabilityCases
 {
     public static IEnumerable<ConformanceCase> All()
     {
-        yield return new("capabilities-honest", "every declared native kind, sent as itself, equals the reference; every undeclared kind is refused with an error", Honest);
+        yield return new("capabilities-honest", "every declared native kind, sent as itself with and without a control, equals the header's matrix; every undeclared kind is refused with UNSUPPORTED naming it", Honest);
         yield return new("info-sane", "name, version, precisions, MATRIX and MEASURE declared; max_qubits at least 20", InfoSane);
+    }
+
+    /// <summary>The kinds a backend may declare native besides the required MATRIX and MEASURE.</summary>
+    private static IEnumerable<QiboOpKind> OptionalKinds()
+    {
+        yield return QiboOpKind.Diagonal;
+        for (var kind = QiboOpKind.I; kind <= QiboOpKind.RZZ; kind++) yield return kind;
     }
 
     private static void Honest(ConformanceContext c)
     {
         var info = c.Backend.Info;
         var rng = new Random(8);
-        foreach (var def in GateDefinition.All.Where(d => d.Kind != GateKind.Unitary && d.BuiltInControls == 0))
+        foreach (QiboOpKind kind in OptionalKinds())
         {
-            var kind = def.Op;
-            double[] p = Enumerable.Range(0, def.Parameters).Select(_ => rng.NextDouble() * 4).ToArray();
-            Complex[] block = def.Kind == GateKind.GeneralizedfSim ? Analytic.Flatten(Analytic.RandomUnitary(1, rng)) : [];
-            int[] targets = def.Targets == 2 ? [2, 0] : [1];
-            var batch = new OpBatch(3);
-            batch.Add(kind, targets, [], p, block);
-            using var state = c.Backend.CreateState(3);
-            var start = RandomCircuits.Layer(3, rng);
-            var prepared = ReferenceSimulator.Run(start);
-            state.SetAmplitudes(0, prepared);
-            if (info.IsNative(kind))
+            double[] p = [.. Enumerable.Range(0, 4).Select(_ => rng.NextDouble() * 4)];
+            int width = kind is QiboOpKind.Diagonal ? 2 : OpMatrices.TargetCount(kind);
+            Complex[] matrix = kind switch
             {
+                QiboOpKind.GeneralizedFSim => Analytic.Flatten(Analytic.RandomUnitary(1, rng)),
+                QiboOpKind.Diagonal => [.. Enumerable.Range(0, 4).Select(_ => Complex.FromPolarCoordinates(1, rng.NextDouble() * 6))],
+                _ => [],
+            };
+            foreach (int[] controls in new[] { Array.Empty<int>(), [1] })
+            {
+                int[] targets = width == 2 ? [2, 0] : [3];
+                string what = $"{OpNames(kind)} (kind {(uint)kind}) on targets [{string.Join(", ", targets)}], controls [{string.Join(", ", controls)}]";
+                var batch = new OpBatch(4);
+                batch.Add(kind, targets, controls, p, matrix);
+                using var state = c.Backend.CreateState(4);
+                Complex[] start = RandomCircuits.State(4, rng);
+                state.SetAmplitudes(0, start);
+                if (!info.IsNative(kind))
+                {
+                    var e = Check.Fails(() => state.Apply(batch), $"{what}, which the backend does not declare native");
+                    Check.True(e.Code == QiboErrorCode.Unsupported, $"{what}, which the backend does not declare native, was refused with {e.Code}; the header says UNSUPPORTED");
+                    Check.True(e.Message.Contains(OpNames(kind), StringComparison.Ordinal), $"{what} was refused without naming {OpNames(kind)}: {e.Message}");
+                    continue;
+                }
                 try
                 {
                     state.Apply(batch);
                 }
                 catch (BackendException e)
                 {
-                    throw new ConformanceFailure($"{kind} is declared native but applying it failed: {e.Message}");
+                    throw new ConformanceFailure($"{what} is declared native but applying it failed: {e.Message}");
                 }
-                var gate = def.Kind == GateKind.GeneralizedfSim ? Gate.GeneralizedfSim(targets[0], targets[1], block, p[0]) : Gate.Create(def.Kind, targets, p);
-                var reference = new ReferenceSimulator(3);
-                prepared.CopyTo(reference.State, 0);
-                reference.Apply(gate);
-                var actual = new Complex[8];
+                var reference = new ReferenceSimulator(4);
+                start.CopyTo(reference.State, 0);
+                reference.ApplyMatrix(ReferenceGates.OfOpKind(kind, p, matrix), targets, controls);
+                var actual = new Complex[16];
                 state.GetAmplitudes(0, actual);
-                Check.StatesClose(reference.State, actual, 1e-10);
-            }
-            else
-            {
-                var e = Check.Fails(() => state.Apply(batch), $"{kind}, which the backend does not declare native");
-                Check.True(e.Code is QiboErrorCode.Unsupported or QiboErrorCode.InvalidArgument, $"{kind} refused with {e.Code}, expected Unsupported");
+                int bad = ReferenceComparison.FirstDifference(reference.State, actual, 1e-10);
+                Check.True(bad < 0, $"{what} is declared native but differs from the header's matrix: amplitude {bad} is {(bad < 0 ? 0 : actual[bad])}, the reference gives {(bad < 0 ? 0 : reference.State[bad])}");
             }
         }
     }
+
+    private static string OpNames(QiboOpKind kind) => kind switch
+    {
+        QiboOpKind.Sdg => "SDG",
+        QiboOpKind.SXdg => "SXDG",
+        QiboOpKind.ISwap => "ISWAP",
+        QiboOpKind.FSwap => "FSWAP",
+        QiboOpKind.FSim => "FSIM",
+        QiboOpKind.GeneralizedFSim => "GENERALIZED_FSIM",
+        _ => kind.ToString().ToUpperInvariant(),
+    };
 
     private static void InfoSane(ConformanceContext c)
     {

@@ -14,7 +14,8 @@ internal static class GateCases
         foreach (var p in new[] { Precision.Double, Precision.Single })
         {
             string s = p.Name();
-            yield return new($"every-gate-{s}", $"every gate kind × random positions × 0–2 extra controls equals the reference ({s})", c => EveryGate(c, p));
+            yield return ConformanceCase.Group($"every-gate-{s}", $"each gate kind × random positions × 0–2 extra controls, from a random state, equals the reference ({s})",
+                ReferenceGates.All.Select(g => (g.Kind.ToString(), (Action<ConformanceContext>)(c => EveryGate(c, g, p)))));
             yield return new($"edge-qubits-{s}", $"targets and controls on the lowest and highest qubits, 1–12 qubits ({s})", c => EdgeQubits(c, p));
             yield return new($"random-circuits-{s}", $"random circuits of 2–16 qubits over the whole gate set equal the reference ({s})", c => Random(c, p));
         }
@@ -32,23 +33,18 @@ internal static class GateCases
         }
     }
 
-    private static void EveryGate(ConformanceContext c, Precision precision)
+    private static void EveryGate(ConformanceContext c, ReferenceGate kind, Precision precision)
     {
         c.Require(precision);
         const int n = 5;
-        var rng = new Random(17);
-        foreach (var def in GateDefinition.All)
+        var rng = new Random(17 + (int)kind.Kind);
+        int width = kind.Kind == GateKind.Unitary ? 2 : kind.Targets;
+        for (int extra = 0; extra <= 2; extra++)
         {
-            int width = def.Kind == GateKind.Unitary ? 2 : def.Targets;
-            for (int extra = 0; extra <= 2; extra++)
+            for (int trial = 0; trial < 4; trial++)
             {
-                for (int trial = 0; trial < 4; trial++)
-                {
-                    var circuit = RandomCircuits.Layer(n, rng);
-                    int[] qubits = RandomCircuits.Shuffled(n, rng).Take(def.BuiltInControls + width + extra).ToArray();
-                    circuit.Add(RandomCircuits.Gate(def, qubits, width, extra, rng));
-                    MatchesReference(c, circuit, precision);
-                }
+                int[] qubits = RandomCircuits.Shuffled(n, rng).Take(kind.Controls + width + extra).ToArray();
+                ReferenceComparison.GateMatchesReference(c, n, RandomCircuits.Gate(kind, qubits, width, extra, rng), precision, rng);
             }
         }
     }
@@ -102,10 +98,6 @@ internal static class GateCases
         }
     }
 
-    internal static void MatchesReference(ConformanceContext c, Circuit circuit, Precision precision)
-    {
-        var expected = ReferenceSimulator.Run(circuit);
-        var actual = c.Backend.Execute(circuit, precision: precision, seed: 1).State!;
-        Check.StatesClose(expected, actual, ConformanceContext.Tolerance(precision), circuit);
-    }
+    private static void MatchesReference(ConformanceContext c, Circuit circuit, Precision precision) =>
+        ReferenceComparison.MatchesReference(c, circuit, precision);
 }

@@ -11,7 +11,9 @@ internal static class MeasurementCases
     {
         yield return new("sampling-born-rule", "20000 seeded shots of two independent RY qubits pass a chi-square test", BornRule);
         yield return new("sampling-reproducible", "the same seed gives the same shots; the ABI's sampling rule gives exactly the expected outcomes", Reproducible);
+        yield return new("sampling-rule", "the sampling rule at its boundaries: r·Σp equal to a cumulative sum picks the next outcome (strictly less), also on a state whose norm is not 1", SamplingRule);
         yield return new("measure-collapse", "a mid-circuit measurement collapses a Bell pair; the MEASURE rule (r >= p0 → 1) holds exactly", Collapse);
+        yield return new("measure-rule", "MEASURE at its boundary: r equal to p0 reads 1 (r >= p0), r just below reads 0; p0 is of the normalised state", MeasureRule);
         yield return new("reset-and-if", "reset and if (c==k) run per shot with the right classical results", ResetAndIf);
     }
 
@@ -87,6 +89,57 @@ internal static class MeasurementCases
             var amps = new System.Numerics.Complex[4];
             state.GetAmplitudes(0, amps);
             Check.Close(1.0, amps[outcome == 0 ? 0 : 2].Magnitude, 1e-6, "collapsed amplitude");
+        }
+    }
+
+    /// <summary>
+    /// Amplitudes whose squares and sums are exact in binary (0.5 and 1), so the cumulative sums are exactly 0.25,
+    /// 0.5, 0.75, 1 (or 1, 2, 3, 4 unnormalised) on every backend, and r·Σp lands exactly on them.
+    /// </summary>
+    private static void SamplingRule(ConformanceContext c)
+    {
+        foreach (double amplitude in new[] { 0.5, 1.0 })
+        {
+            using var state = c.Backend.CreateState(2);
+            state.SetAmplitudes(0, [amplitude, amplitude, amplitude, amplitude]);
+            double norm = 4 * amplitude * amplitude;
+            double[] randoms = [0.0, 0.25, 0.5, 0.75, Math.BitDecrement(0.25), Math.BitIncrement(0.25)];
+            ulong[] expected = [0, 1, 2, 3, 0, 1];
+            var outcomes = new ulong[randoms.Length];
+            state.Sample([0, 1], randoms, outcomes);
+            for (int s = 0; s < randoms.Length; s++)
+            {
+                Check.True(outcomes[s] == expected[s],
+                    $"sample with r = {randoms[s]:R} over P = ({amplitude * amplitude}, {amplitude * amplitude}, {amplitude * amplitude}, {amplitude * amplitude}) "
+                    + $"(norm {norm}) gave {outcomes[s]}, the header's rule gives {expected[s]}: the smallest i with r·Σp < p[0] + … + p[i], "
+                    + "strictly less (a backend comparing with <= picks the outcome before), with Σp the state's own norm");
+            }
+        }
+    }
+
+    /// <summary>p0 = 0.5 exactly (amplitudes of 0.5, or of 1 with norm 4: p0 is then 2/4 after normalising).</summary>
+    private static void MeasureRule(ConformanceContext c)
+    {
+        foreach (double amplitude in new[] { 0.5, 1.0 })
+        {
+            foreach (var (r, outcome) in new[] { (0.5, 1), (Math.BitDecrement(0.5), 0), (0.75, 1), (0.0, 0) })
+            {
+                using var state = c.Backend.CreateState(2);
+                state.SetAmplitudes(0, [amplitude, amplitude, amplitude, amplitude]);
+                var batch = new OpBatch(2);
+                batch.Add(Abi.QiboOpKind.Measure, [0], [], cbit: 0);
+                var cbits = new byte[1];
+                state.Apply(batch, [r], cbits);
+                Check.True(cbits[0] == outcome,
+                    $"MEASURE of qubit 0 with p0 = 0.5 (amplitudes {amplitude}, norm {4 * amplitude * amplitude}) and r = {r:R} read {cbits[0]}; "
+                    + $"the header's rule gives {outcome}: outcome 1 iff r >= p0, p0 of the normalised state"
+                    + (r == 0.5 ? " (a backend testing r > p0 reads 0 here)" : ""));
+                var amps = new System.Numerics.Complex[4];
+                state.GetAmplitudes(0, amps);
+                int kept = outcome == 0 ? 0 : 2;
+                Check.Close(Math.Sqrt(0.5), amps[kept].Real, 1e-6, $"MEASURE reading {outcome}: amplitude {kept} after collapse and renormalisation to norm 1");
+                Check.Close(0, amps[2 - kept].Magnitude, 1e-6, $"MEASURE reading {outcome}: amplitude {2 - kept} after collapse");
+            }
         }
     }
 

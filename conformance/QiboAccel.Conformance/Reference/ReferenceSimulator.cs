@@ -6,7 +6,7 @@ namespace QiboAccel.Conformance.Reference;
 
 /// <summary>
 /// A deliberately simple state-vector simulator: for every gate, build its analytic matrix (from
-/// <see cref="Analytic"/>, not from the library), and apply it amplitude by amplitude with no tricks.
+/// <see cref="ReferenceGates"/>, not from the library's tables), and apply it amplitude by amplitude with no tricks.
 /// Slow and obviously right; the yardstick for every backend.
 /// </summary>
 public sealed class ReferenceSimulator
@@ -22,46 +22,27 @@ public sealed class ReferenceSimulator
 
     public Complex[] State { get; }
 
-    /// <summary>The matrix of a gate on its targets, from the analytic definitions.</summary>
-    public static Complex[,] MatrixOf(Gate g)
-    {
-        var p = g.Parameters;
-        Complex i = Complex.ImaginaryOne;
-        return g.Definition.Op switch
-        {
-            Abi.QiboOpKind.I => Analytic.Id,
-            Abi.QiboOpKind.H => Analytic.Hadamard(),
-            Abi.QiboOpKind.X => Analytic.PauliX,
-            Abi.QiboOpKind.Y => Analytic.PauliY,
-            Abi.QiboOpKind.Z => Analytic.PauliZ,
-            Abi.QiboOpKind.S => Analytic.Phase(Math.PI / 2),
-            Abi.QiboOpKind.Sdg => Analytic.Phase(-Math.PI / 2),
-            Abi.QiboOpKind.T => Analytic.Phase(Math.PI / 4),
-            Abi.QiboOpKind.Tdg => Analytic.Phase(-Math.PI / 4),
-            // SX = sqrt(X) with eigenvalues 1, i on |+>, |->: (1+i)/2·1 + (1−i)/2·X.
-            Abi.QiboOpKind.SX => Analytic.Add(Analytic.Scale((1 + i) / 2, Analytic.Id), Analytic.Scale((1 - i) / 2, Analytic.PauliX)),
-            Abi.QiboOpKind.SXdg => Analytic.Add(Analytic.Scale((1 - i) / 2, Analytic.Id), Analytic.Scale((1 + i) / 2, Analytic.PauliX)),
-            Abi.QiboOpKind.RX => Analytic.Rotation(Analytic.PauliX, p[0]),
-            Abi.QiboOpKind.RY => Analytic.Rotation(Analytic.PauliY, p[0]),
-            Abi.QiboOpKind.RZ => Analytic.Rotation(Analytic.PauliZ, p[0]),
-            Abi.QiboOpKind.U1 => Analytic.Phase(p[0]),
-            // qibo: U2(φ, λ) = U3(π/2, φ, λ).
-            Abi.QiboOpKind.U2 => Analytic.U3(Math.PI / 2, p[0], p[1]),
-            Abi.QiboOpKind.U3 => Analytic.U3(p[0], p[1], p[2]),
-            Abi.QiboOpKind.Swap => SwapLike(1),
-            Abi.QiboOpKind.ISwap => SwapLike(i),
-            Abi.QiboOpKind.FSwap => Analytic.Mul(SwapLike(1), Analytic.Controlled(Analytic.PauliZ, 1)),
-            Abi.QiboOpKind.FSim => Analytic.FSim(p[0], p[1]),
-            Abi.QiboOpKind.GeneralizedFSim => GeneralizedFSim(g.UserMatrix, p[0]),
-            Abi.QiboOpKind.RXX => Analytic.Rotation(Analytic.Kron(Analytic.PauliX, Analytic.PauliX), p[0]),
-            Abi.QiboOpKind.RYY => Analytic.Rotation(Analytic.Kron(Analytic.PauliY, Analytic.PauliY), p[0]),
-            Abi.QiboOpKind.RZZ => Analytic.Rotation(Analytic.Kron(Analytic.PauliZ, Analytic.PauliZ), p[0]),
-            Abi.QiboOpKind.Matrix => Analytic.Square(g.UserMatrix),
-            _ => throw new NotSupportedException(g.Name),
-        };
-    }
+    /// <summary>The matrix of a gate on its targets, from the reference's own table (<see cref="ReferenceGates"/>).</summary>
+    public static Complex[,] MatrixOf(Gate g) => ReferenceGates.Of(g.Kind).Matrix([.. g.Parameters], g.UserMatrix.ToArray());
 
-    public void Apply(Gate g) => ApplyMatrix(MatrixOf(g), [.. g.Targets], [.. g.Controls]);
+    /// <summary>
+    /// Applies <paramref name="g"/> as the reference counts its qubits: a gate lists its controls before its targets
+    /// (<see cref="Gate.Qubits"/>, qibo's constructor order, extra controls after the gate's own), and the reference's
+    /// table says how many targets the kind has; every other qubit is a control.
+    /// </summary>
+    public void Apply(Gate g)
+    {
+        ReferenceGate entry = ReferenceGates.Of(g.Kind);
+        Complex[,] m = MatrixOf(g);
+        int targets = entry.Targets > 0 ? entry.Targets : System.Numerics.BitOperations.Log2((uint)m.GetLength(0));
+        int[] qubits = [.. g.Qubits];
+        if (qubits.Length < entry.Controls + targets)
+        {
+            throw new InvalidOperationException(
+                $"{g}: the reference's {g.Kind} has {entry.Controls} control(s) and {targets} target(s), but the gate lists only {qubits.Length} qubit(s)");
+        }
+        ApplyMatrix(m, qubits[^targets..], qubits[..^targets]);
+    }
 
     public void ApplyMatrix(Complex[,] m, int[] targets, int[] controls)
     {
@@ -104,20 +85,4 @@ public sealed class ReferenceSimulator
     }
 
     public int Bit(int index, int qubit) => (index >> (NQubits - 1 - qubit)) & 1;
-
-    private static Complex[,] SwapLike(Complex offDiagonal) => new Complex[,]
-    {
-        { 1, 0, 0, 0 },
-        { 0, 0, offDiagonal, 0 },
-        { 0, offDiagonal, 0, 0 },
-        { 0, 0, 0, 1 },
-    };
-
-    private static Complex[,] GeneralizedFSim(ReadOnlySpan<Complex> block, double phi) => new Complex[,]
-    {
-        { 1, 0, 0, 0 },
-        { 0, block[0], block[1], 0 },
-        { 0, block[2], block[3], 0 },
-        { 0, 0, 0, Complex.Exp(-Complex.ImaginaryOne * phi) },
-    };
 }

@@ -38,9 +38,12 @@ public sealed class OpBatch
     /// <summary>For each record, the index of the circuit operation it came from (-1 if none).</summary>
     public IReadOnlyList<int> SourceIndices => _sources;
 
-    /// <summary>Appends a record. Returns its index.</summary>
+    /// <summary>
+    /// Appends a record. Returns its index. <paramref name="flags"/> must be 0 in ABI 1.0 (backends refuse other
+    /// bits); the conformance kit sets it to check that they do.
+    /// </summary>
     public int Add(QiboOpKind kind, ReadOnlySpan<int> targets, ReadOnlySpan<int> controls,
-        ReadOnlySpan<double> parameters = default, ReadOnlySpan<Complex> matrix = default, int cbit = -1, int source = -1)
+        ReadOnlySpan<double> parameters = default, ReadOnlySpan<Complex> matrix = default, int cbit = -1, int source = -1, uint flags = 0)
     {
         if (parameters.Length > 4) throw new ArgumentException("at most 4 parameters fit in a record", nameof(parameters));
         var op = new QiboOp
@@ -51,7 +54,7 @@ public sealed class OpBatch
             QubitsOffset = (uint)_qubits.Count,
             MatrixOffset = matrix.IsEmpty ? -1 : _matrices.Count / 2,
             Cbit = cbit,
-            Flags = 0,
+            Flags = flags,
         };
         for (int i = 0; i < parameters.Length; i++) op.Params[i] = parameters[i];
         foreach (int q in targets) _qubits.Add((uint)q);

@@ -146,8 +146,9 @@ static qibo_error* state_create(qibo_state_create_args* args)
     if (args->precision != QIBO_PRECISION_COMPLEX128)
         return INVALID("state_create: unknown precision %u", args->precision);
     if (args->reserved != 0) return INVALID("state_create: reserved must be 0");
-    if (args->n_qubits < 1 || args->n_qubits > MAX_QUBITS)
-        return INVALID("state_create: n_qubits %u is not in 1..%u", args->n_qubits, MAX_QUBITS);
+    if (args->n_qubits < 1) return INVALID("state_create: n_qubits is 0; a state has at least 1 qubit");
+    if (args->n_qubits > MAX_QUBITS)
+        return make_error(QIBO_ERROR_UNSUPPORTED, -1, "state_create: %u qubits is too many (max_qubits is %u)", args->n_qubits, MAX_QUBITS);
 
     s = malloc(sizeof *s);
     if (s == NULL) return &oom_error;

@@ -23,7 +23,7 @@ public sealed unsafe class AbiLayoutTests
 
     private unsafe delegate void* FieldAddress<T>(T* s) where T : unmanaged;
 
-    private sealed record StructMap(string CName, Type Type, int Size);
+    internal sealed record StructMap(string CName, Type Type, int Size);
 
     private sealed record FieldMap(string CName, Type Struct, string CsName, long Offset);
 
@@ -37,7 +37,8 @@ public sealed unsafe class AbiLayoutTests
         return new FieldMap(cName, typeof(T), csName, offset);
     }
 
-    private static readonly StructMap[] Structs =
+    /// <summary>Every struct of the header and its C# mirror (also read by AbiManifestTests).</summary>
+    internal static readonly StructMap[] Structs =
     [
         S<QiboOp>("qibo_op"),
         S<QiboCircuit>("qibo_circuit"),

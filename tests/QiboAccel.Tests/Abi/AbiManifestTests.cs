@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Reflection;
 using QiboAccel.Tests.Support;
 
 namespace QiboAccel.Tests.Abi;
@@ -183,6 +184,59 @@ public sealed class AbiManifestTests
             }
         }
         AssertNone(failures);
+    }
+
+    /// <summary>
+    /// Each mirror struct's <c>V1_0</c> constant (the least struct_size a reader accepts) is the size the struct had
+    /// in ABI 1.0: the end of its last member listed since 1.0, rounded up to the struct's alignment. sizeof grows
+    /// when a later minor version appends a member; V1_0 never changes.
+    /// </summary>
+    [Fact]
+    public void Mirror_V1_0_sizes_are_the_sizes_of_ABI_1_0()
+    {
+        var members = AbiProbe.Items.Where(i => i.IsMember).ToDictionary(i => i.Name);
+        var failures = new List<string>();
+        foreach (var map in AbiLayoutTests.Structs)
+        {
+            var constant = map.Type.GetField("V1_0", BindingFlags.Public | BindingFlags.Static);
+            if (constant is null || !constant.IsLiteral || constant.FieldType != typeof(int))
+            {
+                failures.Add($"{map.Type.Name} has no 'public const int V1_0' (its size in ABI 1.0)");
+                continue;
+            }
+            int declared = (int)constant.GetRawConstantValue()!;
+            var since10 = Manifest.Where(e => e.Kind is AbiItemKind.Field or AbiItemKind.Slot && e.Major == 1 && e.Minor == 0
+                    && e.Name.StartsWith(map.CName + ".", StringComparison.Ordinal) && members.ContainsKey(e.Name))
+                .Select(e => members[e.Name]).ToList();
+            if (since10.Count == 0)
+            {
+                failures.Add($"{map.CName}: no member listed since 1.0 in abi/abi-manifest.txt");
+                continue;
+            }
+            long alignment = members.Values.Where(m => m.StructName == map.CName).Max(m => ScalarBytes(m.Type));
+            long end = since10.Max(m => m.Offset + MemberBytes(m.Type));
+            long expected = (end + alignment - 1) / alignment * alignment;
+            if (declared != expected)
+                failures.Add($"{map.Type.Name}.V1_0 is {declared} but {map.CName} was {expected} bytes in ABI 1.0 (its 1.0 members end at {end})");
+            long sizeNow = AbiProbe.Items.Single(i => i.Kind == AbiItemKind.Struct && i.Name == map.CName).Size;
+            if (HeaderVersion == (1, 0) && sizeNow != expected)
+                failures.Add($"{map.CName}: the header is 1.0 and sizeof is {sizeNow}, but its 1.0 members give {expected}");
+        }
+        AssertNone(failures);
+    }
+
+    /// <summary>Bytes of a probe type: u32 → 4, ptr → 8, f64[4] → 32.</summary>
+    private static long MemberBytes(string type)
+    {
+        int bracket = type.IndexOf('[');
+        return bracket < 0 ? ScalarBytes(type) : ScalarBytes(type) * long.Parse(type[(bracket + 1)..^1], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Bytes of one element of a probe type (its alignment on the 64-bit targets QiboAccel supports).</summary>
+    private static long ScalarBytes(string type)
+    {
+        string scalar = type.Split('[')[0];
+        return scalar is "ptr" or "fnptr" ? IntPtr.Size : long.Parse(scalar[1..], CultureInfo.InvariantCulture) / 8;
     }
 
     // ---------------------------------------------------------------- parsing

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-using System.Text;
 using QiboAccel.Abi;
 using QiboAccel.Python.Embedding;
 
@@ -7,18 +5,17 @@ namespace QiboAccel.Python.Bridge;
 
 /// <summary>
 /// A backend instance: the Python backend object returned by <c>qibo_backend_NAME.create_backend()</c> and its
-/// capabilities, read once from <c>info()</c> (validated by qiboaccel_bridge) and kept as native UTF-8 strings that
-/// live as long as the instance, as backend_get_info requires.
+/// capabilities, read once from <c>info()</c> (validated by qiboaccel_bridge).
 /// </summary>
-internal sealed unsafe class PythonBackend : IDisposable
+internal sealed unsafe class PythonBackend : BackendInstance
 {
     private nint _object;
-    private byte* _name, _version, _description, _device;
 
-    private PythonBackend(string name, nint obj)
+    private PythonBackend(string name, nint obj, BackendCapabilities capabilities)
     {
         Name = name;
         _object = obj;
+        Capabilities = capabilities;
     }
 
     /// <summary>The Python backend's name (<c>numpy</c> for <c>python@numpy</c>).</summary>
@@ -30,26 +27,8 @@ internal sealed unsafe class PythonBackend : IDisposable
     /// <summary>The Python backend object (a strong reference; use with the GIL held).</summary>
     public nint Object => _object != 0 ? _object : throw BridgeException.Invalid($"{Module}: the backend was destroyed");
 
-    /// <summary>info()["max_qubits"].</summary>
-    public uint MaxQubits { get; private set; }
-
-    /// <summary>OR of the precisions info() declared.</summary>
-    public QiboPrecision Precisions { get; private set; }
-
-    /// <summary>info()["max_matrix_targets"], 0 = no limit.</summary>
-    public uint MaxMatrixTargets { get; private set; }
-
-    private ulong _native0, _native1;
-    private uint _stateKinds;
-
-    /// <summary>True when info() declared <paramref name="kind"/> native.</summary>
-    public bool IsNative(QiboOpKind kind)
-    {
-        uint k = (uint)kind;
-        if (k >= (uint)QiboOpKind.KindCount) return false;
-        ulong word = k < 64 ? _native0 : _native1;
-        return (word & (1UL << (int)(k % 64))) != 0;
-    }
+    /// <summary>What info() declared (validated by qiboaccel_bridge), read once at creation.</summary>
+    public override BackendCapabilities Capabilities { get; }
 
     /// <summary>Imports <c>qibo_backend_NAME</c>, calls its create_backend() and reads info().</summary>
     public static PythonBackend Create(BridgeOptions options)
@@ -63,27 +42,20 @@ internal sealed unsafe class PythonBackend : IDisposable
         {
             nint obj = Py.Item(result, 0, context);
             nint info = Py.Item(result, 1, context);
+            BackendCapabilities capabilities = new()
+            {
+                Name = Py.ItemText(info, 0, context),
+                Version = Py.ItemText(info, 1, context),
+                Description = Py.ItemText(info, 2, context),
+                Device = Py.ItemText(info, 3, context),
+                MaxQubits = (uint)Py.ItemUInt(info, 4, context),
+                Precisions = (QiboPrecision)Py.ItemUInt(info, 5, context),
+                StateKinds = (uint)Py.ItemUInt(info, 6, context),
+                MaxMatrixTargets = (uint)Py.ItemUInt(info, 7, context),
+                NativeOps = new OpKindSet(Py.ItemUInt(info, 8, context), Py.ItemUInt(info, 9, context)),
+            };
             LibPython.Py_IncRef(obj);
-            var backend = new PythonBackend(options.Name, obj);
-            try
-            {
-                backend._name = Utf8(Py.ItemText(info, 0, context));
-                backend._version = Utf8(Py.ItemText(info, 1, context));
-                backend._description = Utf8(Py.ItemText(info, 2, context));
-                backend._device = Utf8(Py.ItemText(info, 3, context));
-                backend.MaxQubits = (uint)Py.ItemUInt(info, 4, context);
-                backend.Precisions = (QiboPrecision)Py.ItemUInt(info, 5, context);
-                backend._stateKinds = (uint)Py.ItemUInt(info, 6, context);
-                backend.MaxMatrixTargets = (uint)Py.ItemUInt(info, 7, context);
-                backend._native0 = Py.ItemUInt(info, 8, context);
-                backend._native1 = Py.ItemUInt(info, 9, context);
-                return backend;
-            }
-            catch
-            {
-                backend.ReleaseLocked();
-                throw;
-            }
+            return new PythonBackend(options.Name, obj, capabilities);
         }
         finally
         {
@@ -91,35 +63,17 @@ internal sealed unsafe class PythonBackend : IDisposable
         }
     }
 
-    /// <summary>Fills the ABI 1.0 fields of <paramref name="info"/> (no Python call: the values were read at creation).</summary>
-    public void FillInfo(QiboBackendInfo* info)
-    {
-        info->Name = _name;
-        info->Version = _version;
-        info->Description = _description;
-        info->Device = _device;
-        info->MaxQubits = MaxQubits;
-        info->Precisions = Precisions;
-        info->StateKinds = _stateKinds;
-        info->MaxMatrixTargets = MaxMatrixTargets;
-        info->NativeOps[0] = _native0;
-        info->NativeOps[1] = _native1;
-    }
+    /// <inheritdoc />
+    public override BackendState CreateState(int nQubits, QiboPrecision precision) => PythonState.Create(this, nQubits, precision);
 
     /// <summary>Calls the backend's close() if it has one and drops the Python object.</summary>
-    public void Dispose()
-    {
-        if (_object == 0) return;
-        using Gil gil = Gil.Acquire();
-        ReleaseLocked();
-    }
-
-    private void ReleaseLocked()
+    public override void Dispose()
     {
         nint obj = _object;
         _object = 0;
         if (obj != 0)
         {
+            using Gil gil = Gil.Acquire();
             LibPython.Py_IncRef(obj); // _host_close consumes one reference
             try
             {
@@ -131,19 +85,6 @@ internal sealed unsafe class PythonBackend : IDisposable
             }
             Py.DecRef(obj);
         }
-        NativeMemory.Free(_name); // NULL is ignored
-        NativeMemory.Free(_version);
-        NativeMemory.Free(_description);
-        NativeMemory.Free(_device);
-        _name = _version = _description = _device = null;
-    }
-
-    private static byte* Utf8(string text)
-    {
-        int length = Encoding.UTF8.GetByteCount(text);
-        var bytes = (byte*)NativeMemory.Alloc((nuint)length + 1);
-        Encoding.UTF8.GetBytes(text, new Span<byte>(bytes, length));
-        bytes[length] = 0;
-        return bytes;
+        base.Dispose();
     }
 }

@@ -8,29 +8,18 @@ namespace QiboAccel.Python.Bridge;
 /// buffers in memoryviews (no copies, no per-gate marshalling) and calls the qiboaccel_bridge helper that views them
 /// as numpy arrays and calls the state's method.
 /// </summary>
-internal sealed unsafe class PythonState : IDisposable
+internal sealed unsafe class PythonState : BackendState
 {
     private nint _object;
 
-    private PythonState(PythonBackend backend, nint obj, int nQubits, QiboPrecision precision)
+    private PythonState(PythonBackend backend, nint obj, int nQubits, QiboPrecision precision) : base(nQubits, precision)
     {
         Backend = backend;
         _object = obj;
-        NQubits = nQubits;
-        Precision = precision;
     }
 
     /// <summary>The backend that created the state.</summary>
     public PythonBackend Backend { get; }
-
-    /// <summary>Number of qubits.</summary>
-    public int NQubits { get; }
-
-    /// <summary>complex128 or complex64.</summary>
-    public QiboPrecision Precision { get; }
-
-    /// <summary>2^n amplitudes.</summary>
-    public ulong Length => 1UL << NQubits;
 
     /// <summary>Bytes of one amplitude in the host's buffers.</summary>
     public ulong AmplitudeBytes => Precision == QiboPrecision.Complex128 ? 16UL : 8UL;
@@ -49,14 +38,14 @@ internal sealed unsafe class PythonState : IDisposable
     }
 
     /// <summary>reset().</summary>
-    public void Reset()
+    public override void Reset()
     {
         using Gil gil = Gil.Acquire();
         Py.CallBridgeVoid("_host_reset", Context("state_reset"), Own(Object));
     }
 
     /// <summary>get_amplitudes(offset, out) with out viewing the caller's buffer.</summary>
-    public void GetAmplitudes(ulong offset, ulong count, void* data)
+    public override void GetAmplitudes(ulong offset, ulong count, void* data)
     {
         using Gil gil = Gil.Acquire();
         Py.CallBridgeVoid("_host_get_amplitudes", Context("state_get_amplitudes"),
@@ -64,17 +53,19 @@ internal sealed unsafe class PythonState : IDisposable
     }
 
     /// <summary>set_amplitudes(offset, data) with data viewing the caller's buffer (read-only).</summary>
-    public void SetAmplitudes(ulong offset, ulong count, void* data)
+    public override void SetAmplitudes(ulong offset, ulong count, void* data)
     {
         using Gil gil = Gil.Acquire();
         Py.CallBridgeVoid("_host_set_amplitudes", Context("state_set_amplitudes"),
             Own(Object), Py.UInt(offset), Py.View(data, count * AmplitudeBytes, writable: false), Py.UInt((uint)Precision));
     }
 
-    /// <summary>apply(ops, qubits, matrices, randoms, cbits) on the first <paramref name="nOps"/> records (already validated).</summary>
-    public void Apply(QiboStateApplyArgs* args, ulong nOps)
+    /// <summary>apply(ops, qubits, matrices, randoms, cbits) on the batch's records (validated by the kit).</summary>
+    public override void Apply(in CircuitBatch batch)
     {
-        QiboCircuit* c = args->Circuit;
+        QiboStateApplyArgs* args = batch.Args;
+        QiboCircuit* c = batch.Circuit;
+        ulong nOps = (ulong)batch.Ops.Count;
         using Gil gil = Gil.Acquire();
         Py.CallBridgeVoid("_host_apply", Context("state_apply"),
             Own(Object),
@@ -87,24 +78,25 @@ internal sealed unsafe class PythonState : IDisposable
     }
 
     /// <summary>probabilities(qubits) copied into <paramref name="output"/> (2^count doubles).</summary>
-    public void Probabilities(uint* qubits, uint count, double* output)
+    public override void Probabilities(in QubitSelection qubits, double* output)
     {
         using Gil gil = Gil.Acquire();
         Py.CallBridgeVoid("_host_probabilities", Context("state_probabilities"),
-            Own(Object), Py.View(qubits, count * sizeof(uint), writable: false), Py.View(output, (1UL << (int)count) * sizeof(double), writable: true));
+            Own(Object), Py.View(qubits.Qubits, (ulong)qubits.Count * sizeof(uint), writable: false),
+            Py.View(output, (1UL << qubits.Count) * sizeof(double), writable: true));
     }
 
     /// <summary>sample(qubits, randoms) copied into <paramref name="outcomes"/>.</summary>
-    public void Sample(uint* qubits, uint count, ulong shots, double* randoms, ulong* outcomes)
+    public override void Sample(in QubitSelection qubits, ulong shots, double* randoms, ulong* outcomes)
     {
         using Gil gil = Gil.Acquire();
         Py.CallBridgeVoid("_host_sample", Context("state_sample"),
-            Own(Object), Py.View(qubits, count * sizeof(uint), writable: false), Py.View(randoms, shots * sizeof(double), writable: false),
-            Py.View(outcomes, shots * sizeof(ulong), writable: true), Py.UInt(1UL << (int)count));
+            Own(Object), Py.View(qubits.Qubits, (ulong)qubits.Count * sizeof(uint), writable: false), Py.View(randoms, shots * sizeof(double), writable: false),
+            Py.View(outcomes, shots * sizeof(ulong), writable: true), Py.UInt(1UL << qubits.Count));
     }
 
     /// <summary>Calls the state's close() if it has one and drops the Python object.</summary>
-    public void Dispose()
+    public override void Dispose()
     {
         nint obj = _object;
         if (obj == 0) return;

@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using QiboAccel.Abi;
-using QiboAccel.Python.Exports;
 
 namespace QiboAccel.Python.Embedding;
 
@@ -37,7 +36,7 @@ internal static unsafe class LibraryLocation
     private static string? Find()
     {
         DlInfo info;
-        void* address = (delegate* unmanaged[Cdecl]<QiboApiRequest*, QiboErrorCode>)&ApiTable.GetApi;
+        void* address = (delegate* unmanaged[Cdecl]<QiboApiRequest*, QiboErrorCode>)&EntryPoint.GetApi;
         if (DlAddr(address, &info) == 0 || info.FileName == null) return null;
         string? path = Marshal.PtrToStringUTF8((nint)info.FileName);
         return string.IsNullOrEmpty(path) ? null : Path.GetFullPath(path);

@@ -473,11 +473,20 @@ extern "C" fn state_create(args: *mut StateCreateArgs) -> *mut QiboError {
         if args.reserved != 0 {
             return Err(invalid("state_create: reserved must be 0".into()));
         }
-        if args.n_qubits < 1 || args.n_qubits > MAX_QUBITS {
-            return Err(invalid(format!(
-                "state_create: n_qubits {} is not in 1..{MAX_QUBITS}",
-                args.n_qubits
-            )));
+        if args.n_qubits < 1 {
+            return Err(invalid(
+                "state_create: n_qubits is 0; a state has at least 1 qubit".into(),
+            ));
+        }
+        if args.n_qubits > MAX_QUBITS {
+            return Err(error(
+                ERR_UNSUPPORTED,
+                -1,
+                format!(
+                    "state_create: {} qubits is too many (max_qubits is {MAX_QUBITS})",
+                    args.n_qubits
+                ),
+            ));
         }
         let dim = 1u64 << args.n_qubits;
         let mut amp: Vec<f64> = Vec::new();

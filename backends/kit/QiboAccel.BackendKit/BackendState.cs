@@ -1,0 +1,108 @@
+using QiboAccel.Abi;
+
+namespace QiboAccel.BackendKit;
+
+/// <summary>
+/// One state (a qibo_state*). The kit calls these methods only with arguments it has checked: a live state, ranges
+/// inside the state, non-NULL buffers, valid qubit lists, validated operation records and random numbers in [0, 1).
+/// Methods report failures by throwing <see cref="BackendFault"/>; the kit turns any exception into an error object.
+/// </summary>
+public abstract unsafe class BackendState : IDisposable
+{
+    /// <summary>A state of <paramref name="nQubits"/> qubits and <paramref name="precision"/>.</summary>
+    protected BackendState(int nQubits, QiboPrecision precision)
+    {
+        NQubits = nQubits;
+        Precision = precision;
+    }
+
+    /// <summary>Number of qubits.</summary>
+    public int NQubits { get; }
+
+    /// <summary>complex128 or complex64.</summary>
+    public QiboPrecision Precision { get; }
+
+    /// <summary>2^n amplitudes.</summary>
+    public ulong Length => 1UL << NQubits;
+
+    /// <summary>The capabilities of the backend instance that created the state (set by the kit).</summary>
+    internal BackendCapabilities Owner { get; set; } = null!;
+
+    /// <summary>Copies amplitudes [offset, offset + count) (count &gt; 0) into <paramref name="destination"/>, in the state's precision.</summary>
+    public abstract void GetAmplitudes(ulong offset, ulong count, void* destination);
+
+    /// <summary>Overwrites amplitudes [offset, offset + count) (count &gt; 0) from <paramref name="source"/>, in the state's precision.</summary>
+    public abstract void SetAmplitudes(ulong offset, ulong count, void* source);
+
+    /// <summary>
+    /// Applies <paramref name="batch"/>'s operations (at least one) in order. They are the valid leading records of
+    /// the caller's circuit; when a later record is invalid the kit reports it after this returns, so the state
+    /// holds the operations before it, as the header requires.
+    /// </summary>
+    public abstract void Apply(in CircuitBatch batch);
+
+    /// <summary>state_reset (with <see cref="OptionalSlots.StateReset"/>): back to |0...0&gt;.</summary>
+    public virtual void Reset() => throw BackendFault.Unsupported("state_reset is not implemented by this backend");
+
+    /// <summary>
+    /// state_probabilities (with <see cref="OptionalSlots.StateProbabilities"/>): writes the 2^count marginal
+    /// probabilities of <paramref name="qubits"/> (first listed = most significant bit of the outcome) to
+    /// <paramref name="output"/>: sums of |amplitude|² as stored (not normalised), accumulated in double.
+    /// </summary>
+    public virtual void Probabilities(in QubitSelection qubits, double* output) =>
+        throw BackendFault.Unsupported("state_probabilities is not implemented by this backend");
+
+    /// <summary>
+    /// state_sample (with <see cref="OptionalSlots.StateSample"/>): <paramref name="shots"/> (&gt; 0) outcomes of
+    /// <paramref name="qubits"/> by the header's rule, without changing the state; every random number is in [0, 1).
+    /// </summary>
+    public virtual void Sample(in QubitSelection qubits, ulong shots, double* randoms, ulong* outcomes) =>
+        throw BackendFault.Unsupported("state_sample is not implemented by this backend");
+
+    /// <summary>state_destroy: frees the state.</summary>
+    public virtual void Dispose() => GC.SuppressFinalize(this);
+}
+
+/// <summary>A validated list of distinct qubits of a state (state_probabilities, state_sample).</summary>
+public readonly unsafe struct QubitSelection
+{
+    internal QubitSelection(uint* qubits, int[] bits)
+    {
+        Qubits = qubits;
+        Bits = bits;
+    }
+
+    /// <summary>The caller's qubit indices (valid during the call).</summary>
+    public uint* Qubits { get; }
+
+    /// <summary>Number of qubits listed.</summary>
+    public int Count => Bits.Length;
+
+    /// <summary>The listed qubits as amplitude bit positions (bit = n - 1 - qubit), in the listed order.</summary>
+    public int[] Bits { get; }
+}
+
+/// <summary>What state_apply hands a state: the valid operation records, decoded, and the caller's buffers.</summary>
+public readonly unsafe struct CircuitBatch
+{
+    internal CircuitBatch(QiboStateApplyArgs* args, List<DecodedOp> ops)
+    {
+        Args = args;
+        Ops = ops;
+    }
+
+    /// <summary>The caller's arguments (circuit, randoms, cbits), valid during the call.</summary>
+    public QiboStateApplyArgs* Args { get; }
+
+    /// <summary>The caller's circuit; <see cref="Ops"/> are its first records (read with stride op_size).</summary>
+    public QiboCircuit* Circuit => Args->Circuit;
+
+    /// <summary>The records to apply, decoded: the circuit's first <c>Ops.Count</c>.</summary>
+    public List<DecodedOp> Ops { get; }
+
+    /// <summary>Random numbers for MEASURE, in order (<see cref="DecodedOp.RandomIndex"/> indexes them).</summary>
+    public double* Randoms => Args->Randoms;
+
+    /// <summary>Classical bits written by MEASURE (<see cref="DecodedOp.Cbit"/> indexes them); NULL when none is written.</summary>
+    public byte* Cbits => Args->Cbits;
+}
