@@ -24,6 +24,9 @@ public sealed class GradientTests : IDisposable
         {
             for (int seed = 1; seed <= 3; seed++) data.Add(backend, seed);
         }
+        // The C template implements ABI 1.1's slots itself; the Rust one is an ABI 1.0 backend (the host's fallbacks).
+        data.Add("example-c", 4);
+        data.Add("example-rust", 5);
         return data;
     }
 
@@ -54,6 +57,31 @@ public sealed class GradientTests : IDisposable
         }
         Assert.Equal(2, adjoint.CircuitPasses);
         Assert.True(shift.CircuitPasses > 2 * values.Length, $"{shift.CircuitPasses} passes for {values.Length} parameters");
+    }
+
+    [Fact]
+    public void AnAbi10BackendRunsEverythingThroughTheFallbacks()
+    {
+        IBackend rust = Backend("example-rust");
+        Assert.Equal("1.0", rust.Info.AbiVersion);
+        var rng = new Random(8);
+        Circuit circuit = ParametrisedCircuits.Random(3, 2, rng);
+        Observable observable = ParametrisedCircuits.RandomObservable(3, rng);
+        double[] values = ParametrisedCircuits.RandomValues(2, rng);
+        var sweep = rust.Sweep(circuit, [values, ParametrisedCircuits.RandomValues(2, rng)], observable);
+        Assert.Equal(ParametrisedCircuits.ReferenceExpectation(circuit, values, observable), sweep.Points[0].Expectation!.Value, 1e-10);
+        using IQuantumState a = rust.CreateState(3), b = rust.CreateState(3);
+        a.Apply(LowerAll(circuit.Bind(values), rust.Info));
+        a.CopyTo(b);
+        Assert.Equal(1.0, b.InnerProduct(a).Real, 1e-12);
+        Assert.Equal(ParametrisedCircuits.ReferenceExpectation(circuit, values, observable), b.Expectation(observable), 1e-10);
+    }
+
+    private static OpBatch LowerAll(Circuit circuit, BackendInfo info)
+    {
+        var batch = new OpBatch(circuit.NQubits);
+        foreach (Operation op in circuit.Operations) Lowering.AddGate(batch, (Gate)op, info);
+        return batch;
     }
 
     [Fact]
@@ -160,6 +188,8 @@ public sealed class GradientTests : IDisposable
             {
                 "cpu" => TestBackends.Load("backends", "cpu.json"),
                 "gpu" => GpuTestBackend.Load("opencl:0"),
+                "example-c" => TestBackends.Load("examples", "qibo_example_c.json"),
+                "example-rust" => Backends.Load(RustExampleBackendTests.ManifestPath),
                 _ => TestBackends.Load("backends", "python.json", "numpy"),
             };
             _backends[name] = backend;
