@@ -33,7 +33,8 @@ internal static class ErrorReport
             _ when expected => $"qiboaccel: error: {MessageText.Clip(first, 600)}",
             _ => $"qiboaccel: internal error: {e.GetType().Name}: {MessageText.Clip(first, 400)}",
         };
-        if (!Debug && (newline >= 0 || !expected)) line += " (run with --debug for details)";
+        bool runtimeOutOfMemory = e is OutOfMemoryException and not InsufficientMemoryException;
+        if (!Debug && (newline >= 0 || !expected || runtimeOutOfMemory)) line += " (run with --debug for details)";
         Console.Error.WriteLine(line);
         if (Debug) Console.Error.WriteLine(e.ToString());
         return expected ? 1 : InternalErrorExitCode;

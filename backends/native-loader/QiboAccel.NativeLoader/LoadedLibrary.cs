@@ -49,17 +49,18 @@ internal sealed unsafe class LoadedLibrary
         {
             throw new BackendException(QiboErrorCode.InvalidArgument, $"backend library {quoted} does not exist");
         }
-        // Everything that can be decided from the file is decided before dlopen, which maps it and runs its constructors.
-        if (UnixFile.Distrust(path) is { } distrust)
-        {
-            throw new BackendException(QiboErrorCode.InvalidArgument,
-                $"refusing to load backend library {quoted}: {distrust} (another user could have placed or could replace it)");
-        }
+        // Everything that can be decided from the file is decided before dlopen, which maps it and runs its constructors:
+        // what it is (reading it runs nothing), then who could have put it there.
         if (ElfImage.Problem(path, Abi.AbiVersion.EntryPoint) is { } problem)
         {
             throw new BackendException(QiboErrorCode.InvalidArgument, problem.StartsWith("does not export", StringComparison.Ordinal)
                 ? $"{quoted} is not a QiboAccel backend: it {problem}"
                 : $"{quoted} {problem}");
+        }
+        if (UnixFile.Distrust(path) is { } distrust)
+        {
+            throw new BackendException(QiboErrorCode.InvalidArgument,
+                $"refusing to load backend library {quoted}: {distrust} (another user could have placed or could replace it)");
         }
         nint handle = DlOpen(path, out string? dlError);
         if (handle == 0)

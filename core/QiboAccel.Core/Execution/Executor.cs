@@ -205,14 +205,6 @@ public static class Executor
 
     private static void CheckMemory(string subject, double backendBytes, string backendWhat, IReadOnlyList<HostBuffer> host, long? available)
     {
-        foreach (HostBuffer h in host)
-        {
-            if (h.Length > Array.MaxLength)
-            {
-                throw new BackendException(QiboErrorCode.OutOfMemory, string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"{subject}: {h.What} would need an array of {h.Length:0} elements; a .NET array holds at most {Array.MaxLength}"));
-            }
-        }
         double total = backendBytes + host.Sum(h => h.Bytes);
         string parts = string.Join(" + ", new[] { $"{HostMemory.Format(backendBytes)} {backendWhat}" }
             .Concat(host.Select(h => $"{HostMemory.Format(h.Bytes)} for {h.What}")));
@@ -225,6 +217,15 @@ public static class Executor
         catch (InsufficientMemoryException e)
         {
             throw new BackendException(QiboErrorCode.OutOfMemory, e.Message, inner: e);
+        }
+        // Even with the memory, one .NET array holds at most Array.MaxLength elements.
+        foreach (HostBuffer h in host)
+        {
+            if (h.Length > Array.MaxLength)
+            {
+                throw new BackendException(QiboErrorCode.OutOfMemory, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{subject}: {h.What} would need an array of {h.Length:0} elements; a .NET array holds at most {Array.MaxLength}"));
+            }
         }
     }
 

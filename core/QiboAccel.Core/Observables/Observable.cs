@@ -221,7 +221,7 @@ public sealed class Observable
             string s = text[start.._pos];
             if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v))
             {
-                throw Error(start, $"'{Safety.MessageText.Clip(s, 40)}' is not a finite number");
+                throw Error(start, $"'{Safety.MessageText.Clip(s, 40)}' is not a number");
             }
             return v;
         }

@@ -16,6 +16,9 @@ public static class HostMemory
         long available = ReadMemAvailable() ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         if (CgroupRemaining() is { } cgroup) available = Math.Min(available, cgroup);
         if (AddressSpaceRemaining() is { } addressSpace) available = Math.Min(available, addressSpace);
+        // A GC heap limit (DOTNET_GCHeapHardLimit, or a container's) bounds the host's own arrays.
+        GCMemoryInfo gc = GC.GetGCMemoryInfo();
+        available = Math.Min(available, gc.TotalAvailableMemoryBytes - gc.HeapSizeBytes);
         return Math.Max(0, available);
     }
 

@@ -108,15 +108,18 @@ internal static class UnixFile
     /// user could have put it there or could replace it. A symbolic link's target and its folder are checked too.
     /// Paths that do not exist give null (the caller reports those).
     /// </summary>
-    public static string? Distrust(string path)
+    public static string? Distrust(string path) => Distrust(path, EffectiveUid);
+
+    /// <summary><see cref="Distrust(string)"/> as judged by user <paramref name="me"/> (tests judge as another user).</summary>
+    internal static string? Distrust(string path, uint me)
     {
         if (!TryFullPath(path, out string full)) return null;
         var seen = new List<string>();
-        string? reason = Check(full, "file", strict: true, seen) ?? Check(Path.GetDirectoryName(full), "folder", strict: false, seen);
+        string? reason = Check(full, "file", strict: true, seen, me) ?? Check(Path.GetDirectoryName(full), "folder", strict: false, seen, me);
         if (reason is not null) return reason;
         string? real = RealPath(full);
         return real is null || real == full ? null
-            : Check(real, "file", strict: true, seen) ?? Check(Path.GetDirectoryName(real), "folder", strict: false, seen);
+            : Check(real, "file", strict: true, seen, me) ?? Check(Path.GetDirectoryName(real), "folder", strict: false, seen, me);
     }
 
     /// <summary>
@@ -124,11 +127,14 @@ internal static class UnixFile
     /// user or root and must not be writable by every user, sticky or not (anyone could add a file to it); its parent
     /// may be writable by every user only when sticky.
     /// </summary>
-    public static string? DistrustFolder(string folder)
+    public static string? DistrustFolder(string folder) => DistrustFolder(folder, EffectiveUid);
+
+    /// <summary><see cref="DistrustFolder(string)"/> as judged by user <paramref name="me"/>.</summary>
+    internal static string? DistrustFolder(string folder, uint me)
     {
         if (!TryFullPath(folder, out string full)) return null;
         var seen = new List<string>();
-        return Check(full, "folder", strict: true, seen) ?? Check(Path.GetDirectoryName(full), "folder", strict: false, seen);
+        return Check(full, "folder", strict: true, seen, me) ?? Check(Path.GetDirectoryName(full), "folder", strict: false, seen, me);
     }
 
     private static bool TryFullPath(string path, out string full)
@@ -146,12 +152,11 @@ internal static class UnixFile
     }
 
     /// <summary><paramref name="strict"/>: writable by every user is refused even with the sticky bit.</summary>
-    private static string? Check(string? path, string kind, bool strict, List<string> seen)
+    private static string? Check(string? path, string kind, bool strict, List<string> seen, uint me)
     {
         if (string.IsNullOrEmpty(path) || seen.Contains(path)) return null;
         seen.Add(path);
         if (!TryStat(path, out Status s, out _)) return null;
-        uint me = EffectiveUid;
         if (s.Uid != me && s.Uid != 0)
         {
             return $"the {kind} '{MessageText.Clip(path)}' belongs to user id {s.Uid}, not to you (user id {me}) or root";
