@@ -220,6 +220,9 @@ internal static unsafe class PythonLocator
             UseShellExecute = false,
             StandardOutputEncoding = Encoding.UTF8,
         };
+        // -s: the user's site-packages stay out of the query as they do out of the embedded interpreter (their .pth
+        // files would run code), unless asked for.
+        if (Environment.GetEnvironmentVariable(Interpreter.UserSiteVariable) is not ("1" or "true" or "yes")) psi.ArgumentList.Add("-s");
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add(QueryScript);
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("the process did not start");
