@@ -48,6 +48,19 @@ public class InputLimitTests
         Assert.Equal(9, QasmParser.Parse("OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[3];\nrccx q[0],q[1],q[2];\n").Operations.Count);
     }
 
+    [Theory]
+    [InlineData("/etc/passwd")]
+    [InlineData("../../qelib1.inc")]
+    [InlineData("t.qasm")]
+    [InlineData("a\u0000b")]
+    public void IncludesNeverOpenFiles(string name)
+    {
+        // Only the built-in qelib1.inc exists: nothing outside (or inside) the circuit's folder is read.
+        var e = ParseFails($"include \"{name}\";\nqreg q[1];\n");
+        Assert.Contains("only \"qelib1.inc\" is available (it is built in; no file is read)", e.Message);
+        Assert.DoesNotContain('\0', e.Message);
+    }
+
     [Fact]
     public void RegistersWiderThan64BitsCompareEveryBit()
     {
