@@ -575,9 +575,11 @@ public sealed partial class QasmParser
     {
         if (count > _maxOperations - _operations.Count)
         {
-            string total = count > long.MaxValue - _operations.Count ? "more than 2^63" : (_operations.Count + count).ToString(CultureInfo.InvariantCulture);
-            throw Error(site, InputLimits.Operations.Exceeded(
-                $"{what} expands to {(count == long.MaxValue ? "more than 2^63" : count.ToString(CultureInfo.InvariantCulture))} operations, bringing the program to {total}").Message);
+            bool huge = count == long.MaxValue || count > long.MaxValue - _operations.Count;
+            string expands = huge ? "more than 2^63" : count.ToString(CultureInfo.InvariantCulture);
+            string after = _operations.Count == 0 ? ""
+                : $" after {_operations.Count} already there ({(huge ? "more than 2^63" : (_operations.Count + count).ToString(CultureInfo.InvariantCulture))} in all)";
+            throw Error(site, InputLimits.Operations.Exceeded($"{what} expands to {expands} operations{after}").Message);
         }
     }
 
