@@ -55,15 +55,6 @@ public sealed class StateKernelTests(CpuAcceleratorFixture fixture) : IClassFixt
         }
     }
 
-    [Fact]
-    public void DepositPlacesLowBitsIntoTheMaskInOrder()
-    {
-        Assert.Equal(0b1010L, Bits.Deposit(0b11, 0b1010));
-        Assert.Equal(0b1000L, Bits.Deposit(0b10, 0b1010));
-        Assert.Equal(0L, Bits.Deposit(0, 0b1111));
-        Assert.Equal(0b10001L, Bits.Deposit(0b101, 0b10011));
-    }
-
     [Theory]
     [InlineData(1, 0)]
     [InlineData(1, 2)]

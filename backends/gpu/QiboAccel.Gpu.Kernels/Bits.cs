@@ -18,26 +18,4 @@ public static class Bits
         }
         return index;
     }
-
-    /// <summary>
-    /// Deposits the low bits of <paramref name="value"/> into the set positions of <paramref name="mask"/>, lowest
-    /// bit of the value into the lowest position (x86's PDEP).
-    /// </summary>
-    /// <remarks>
-    /// Branch-free on the value: the loop runs over the mask (a kernel parameter, the same in every thread) and the
-    /// value's bit selects through an arithmetic mask. An <c>if</c> on the value would be a thread-dependent branch,
-    /// which ILGPU emits as <c>bra.uni</c> (the generator refuses those).
-    /// </remarks>
-    public static long Deposit(long value, long mask)
-    {
-        long result = 0;
-        while (mask != 0)
-        {
-            long low = mask & -mask;
-            result |= low & -(value & 1);
-            value >>= 1;
-            mask &= mask - 1;
-        }
-        return result;
-    }
 }

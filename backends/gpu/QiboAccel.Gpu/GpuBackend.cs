@@ -21,10 +21,12 @@ internal sealed unsafe class GpuBackend : IDisposable
 
     public GpuBackend(string options)
     {
-        Device = DeviceRegistry.Get(options);
-        // The smallest state (complex64, 8 bytes per amplitude) must fit in one allocation.
+        Options = GpuOptions.Parse(options);
+        Device = DeviceRegistry.Get(Options.Device);
+        // The smallest state (complex64, 8 bytes per amplitude) must fit in one allocation and in the memory free now.
+        ulong limit = Math.Min(Device.MaxAllocation, Device.FreeMemory);
         int max = 0;
-        while (max < HardMaxQubits && (1UL << (max + 1)) * 8 <= Device.MaxAllocation) max++;
+        while (max < HardMaxQubits && (1UL << (max + 1)) * 8 <= limit) max++;
         MaxQubits = max;
         Name = Utf8("gpu");
         VersionText = Utf8(Version);
@@ -35,7 +37,10 @@ internal sealed unsafe class GpuBackend : IDisposable
     /// <summary>The device.</summary>
     public Device Device { get; }
 
-    /// <summary>Largest state: the largest n whose complex64 state fits in one device allocation.</summary>
+    /// <summary>The backend_create options.</summary>
+    public GpuOptions Options { get; }
+
+    /// <summary>Largest state: the largest n whose complex64 state fits in one device allocation and in the device memory free when the backend was created.</summary>
     public int MaxQubits { get; }
 
     /// <summary>"gpu".</summary>
@@ -66,7 +71,8 @@ internal sealed unsafe class GpuBackend : IDisposable
         if (nQubits > MaxQubits)
         {
             throw GpuException.Unsupported($"state_create: {nQubits} qubits is too many for the gpu backend on {Device.Id} " +
-                $"(at most {MaxQubits}: the largest single allocation is {Device.Format(Device.MaxAllocation)})");
+                $"(at most {MaxQubits}: the largest single allocation is {Device.Format(Device.MaxAllocation)}, " +
+                $"{Device.Format(Device.FreeMemory)} of {Device.Format(Device.GlobalMemory)} free)");
         }
         return new GpuState(this, (int)nQubits, precision);
     }

@@ -75,8 +75,11 @@ public static unsafe class SingleQubitFusion
 
     private static bool IsIdentity(Complex[] m) => m[0] == Complex.One && m[1] == Complex.Zero && m[2] == Complex.Zero && m[3] == Complex.One;
 
-    /// <summary>An uncontrolled MATRIX (or DIAGONAL, given the diagonal) record on <paramref name="targets"/> whose values live in a pinned array kept in <paramref name="keep"/>.</summary>
-    internal static DecodedOp MatrixOp(int[] targets, Complex[] m, long index, List<double[]> keep, QiboOpKind kind = QiboOpKind.Matrix)
+    /// <summary>
+    /// An uncontrolled MATRIX record (or DIAGONAL, given the diagonal) on <paramref name="targets"/> whose values live
+    /// in a pinned array added to <paramref name="keep"/>; <paramref name="index"/> is the op index errors name.
+    /// </summary>
+    public static DecodedOp MatrixOp(int[] targets, Complex[] m, long index, List<double[]> keep, QiboOpKind kind = QiboOpKind.Matrix)
     {
         double[] data = GC.AllocateArray<double>(2 * m.Length, pinned: true);
         for (int i = 0; i < m.Length; i++)
