@@ -26,6 +26,15 @@ public sealed class DeviceCheckTests
         return (p.ExitCode, stdout.Result, stderr);
     }
 
+    private static (int Exit, string Out, string Err) Exec(ProcessStartInfo psi)
+    {
+        using Process p = Process.Start(psi)!;
+        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
+        string stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, stdout.Result, stderr);
+    }
+
     private static string Gpu => RepoPaths.Combine("build", "backends", "gpu.json") + "?opencl:0";
 
     private static string Cpu => RepoPaths.Combine("build", "backends", "cpu.json");
@@ -102,6 +111,38 @@ public sealed class DeviceCheckTests
             Assert.True(doc.RootElement.GetProperty("failed").GetInt32() >= 1);
             JsonElement failed = doc.RootElement.GetProperty("checks").EnumerateArray().First(c => c.GetProperty("status").GetString() == "fail");
             Assert.Contains("H", failed.GetProperty("detail").GetString());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void GpuCheckPreparesABundleThatRunsWithoutTheSdk()
+    {
+        // scripts/gpu-check --prepare DIR, then DIR/gpu-check as on a GPU machine (here on PoCL, small sizes), with no
+        // .NET reachable: the bundle's qiboaccel is self-contained and finds the bundle's backends by itself.
+        string folder = Directory.CreateTempSubdirectory("qibo-gpu-check-").FullName;
+        try
+        {
+            string bundle = Path.Combine(folder, "bundle");
+            var prepare = new ProcessStartInfo(RepoPaths.Combine("scripts", "gpu-check"), ["--prepare", bundle]) { RedirectStandardError = true, RedirectStandardOutput = true };
+            var (code, output, errors) = Exec(prepare);
+            Assert.True(code == 0, errors + output);
+            Assert.True(File.Exists(Path.Combine(bundle, "cli", "libcoreclr.so")), "the bundle's qiboaccel is not self-contained");
+            foreach (string f in new[] { "libqibo_gpu.so", "libqibo_cpu.so", "gpu.json", "cpu.json" }) Assert.True(File.Exists(Path.Combine(bundle, "backends", f)), f);
+            string json = Path.Combine(folder, "summary.json");
+            var run = new ProcessStartInfo(Path.Combine(bundle, "gpu-check"), ["--backend", "gpu:opencl:0", "--qubits", "6", "--large-qubits", "none",
+                "--bandwidth-qubits", "10", "--no-conformance", "--json", json]) { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = folder };
+            run.Environment["DOTNET_ROOT"] = "/nonexistent";
+            run.Environment["DOTNET_ROOT_X64"] = "/nonexistent";
+            (code, output, errors) = Exec(run);
+            Assert.True(code == 0, errors + output);
+            Assert.Contains("== device", output);
+            Assert.Contains("device-check: gpu 0.1.0 on OpenCL", output);
+            using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(json));
+            Assert.Equal(0, doc.RootElement.GetProperty("failed").GetInt32());
         }
         finally
         {
