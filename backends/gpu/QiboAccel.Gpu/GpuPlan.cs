@@ -52,9 +52,9 @@ internal struct Planned
 /// <para>
 /// Cost model (in passes over the state, the kernels being memory-bound): a launch costs the fraction of the
 /// amplitudes it reads and writes (a gate with c controls: 2^-c; SWAP half of that; a phase diag(1, .., 1, e^ia) on
-/// k bits: 2^-k), a dense matrix on k targets the per-amplitude work of a 2^k-row product: 1 for k &lt;= 2, 1.5, 2.5
-/// and 4.5 for k = 3, 4, 5 (its 2^k amplitudes per thread go through local memory). A group is fused when its fused
-/// launch costs less than its operations apart.
+/// k bits: 2^-k), times, for a dense matrix on k targets, the device's price of a 2^k-row product
+/// (<see cref="Devices.Device.DenseCost"/>: GPUs 1, 1, 1.5, 2.5, 4.5 for k = 1..5; CPU devices 1, 1.5, 4, 10, 25).
+/// A group is fused when its fused launch costs less than its operations apart.
 /// </para>
 /// </summary>
 internal sealed unsafe class GpuPlan
@@ -63,6 +63,7 @@ internal sealed unsafe class GpuPlan
     private static readonly bool s_verbose = Environment.GetEnvironmentVariable("QIBO_GPU_VERBOSE") is { } v && v is not ("" or "0" or "false" or "off");
 
     private readonly int _n;
+    private readonly double[] _denseCost;
     private readonly List<double[]> _keep = [];
 
     /// <summary>The launches, in order.</summary>
@@ -81,9 +82,10 @@ internal sealed unsafe class GpuPlan
     public int Launches { get; private set; }
 
     /// <summary>Plans <paramref name="input"/> for a state of <paramref name="n"/> qubits.</summary>
-    public GpuPlan(List<DecodedOp> input, int n, GpuOptions options, double* randoms, bool single)
+    public GpuPlan(List<DecodedOp> input, int n, GpuOptions options, double[] denseCost, double* randoms, bool single)
     {
         _n = n;
+        _denseCost = denseCost;
         List<DecodedOp> ops = options.Fusion ? SingleQubitFusion.Fuse(CollectionsMarshalSpan(input), _keep) : input;
         int afterSingle = ops.Count;
         int fused = 0;
@@ -129,7 +131,7 @@ internal sealed unsafe class GpuPlan
     }
 
     /// <summary>Passes over the state of one operation as <see cref="PlanOp"/> routes it.</summary>
-    private static double Cost(DecodedOp op)
+    private double Cost(DecodedOp op)
     {
         int c = op.Controls.Length, k = op.Targets.Length;
         double fraction = Math.Pow(2, -c);
@@ -146,7 +148,7 @@ internal sealed unsafe class GpuPlan
         return fraction * DenseCost(k);
     }
 
-    private static double DenseCost(int k) => k switch { <= 2 => 1, 3 => 1.5, 4 => 2.5, _ => 4.5 };
+    private double DenseCost(int k) => _denseCost[Math.Clamp(k, 1, _denseCost.Length) - 1];
 
     private unsafe void PlanOp(in DecodedOp op, double* randoms)
     {

@@ -105,7 +105,13 @@ internal sealed unsafe class GpuState : IDisposable
     public void Apply(List<DecodedOp> ops, double* randoms, byte* cbits)
     {
         if (ops.Count == 0) return;
-        var plan = new GpuPlan(ops, NQubits, _backend.Options, randoms, Single);
+        double[] prices = _backend.Options.FusionModel switch
+        {
+            "gpu" => Device.GpuDenseCost,
+            "cpu" => Device.CpuDenseCost,
+            _ => _backend.Device.DenseCost,
+        };
+        var plan = new GpuPlan(ops, NQubits, _backend.Options, prices, randoms, Single);
         if (plan.Steps.Count == 0) return;
         DeviceBuffer state = Amplitudes;
         long current = -1;

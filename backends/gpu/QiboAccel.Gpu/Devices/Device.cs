@@ -32,6 +32,21 @@ internal abstract class Device
     /// </summary>
     public abstract long ReductionThreads { get; }
 
+    /// <summary>
+    /// Fusion's price of a dense matrix on k = 1..5 targets, in passes over the state (index k - 1): how much slower
+    /// than a memory-bound pass the 2^k-row product runs. GPUs have arithmetic to spare (a 5-target product on an
+    /// H100 is still close to memory-bound: these numbers are an estimate, not yet measured on a GPU); CPU devices
+    /// (PoCL) do not (measured with device-check on PoCL: a 3-target matrix runs at a quarter of a 1-qubit gate's
+    /// GB/s, a 5-target one at 1/12 to 1/30).
+    /// </summary>
+    public virtual double[] DenseCost => GpuDenseCost;
+
+    /// <summary>The dense-product prices for GPUs (fusion_model=gpu).</summary>
+    public static readonly double[] GpuDenseCost = [1, 1, 1.5, 2.5, 4.5];
+
+    /// <summary>The dense-product prices for CPU devices (fusion_model=cpu).</summary>
+    public static readonly double[] CpuDenseCost = [1, 1.5, 4, 10, 25];
+
     /// <summary>Host memory the device copies from asynchronously (page-locked where the driver offers it).</summary>
     public abstract HostBuffer AllocateHost(ulong bytes);
 

@@ -14,6 +14,7 @@ internal sealed unsafe class OpenClDevice : Device
 {
     private const uint ContextPlatform = 0x1084;
     private const int PreferredGroupSize = 256;
+    private const ulong DeviceTypeCpu = 1 << 1;
 
     private readonly OpenClApi _api;
     private readonly nint _device;
@@ -35,6 +36,7 @@ internal sealed unsafe class OpenClDevice : Device
         SupportsDouble = entry.SupportsDouble;
         uint units = InfoUInt(api, _device, OpenClApi.DeviceMaxComputeUnits);
         ReductionThreads = PowerOfTwoBelow(1024L * Math.Max(units, 1u));
+        IsCpu = (InfoULong(api, _device, OpenClApi.DeviceType) & DeviceTypeCpu) != 0;
         _description = $"OpenCL {_id}: {entry.PlatformName} / {entry.DeviceName} ({entry.Version}, {units} compute units, " +
             $"{Format(GlobalMemory)}{(SupportsDouble ? "" : ", no fp64: complex64 only")})";
         using (SignalGuard.Protect())
@@ -58,6 +60,11 @@ internal sealed unsafe class OpenClDevice : Device
     public override bool SupportsDouble { get; }
 
     public override long ReductionThreads { get; }
+
+    /// <summary>True for a CPU device (PoCL): dense products are expensive there.</summary>
+    public bool IsCpu { get; }
+
+    public override double[] DenseCost => IsCpu ? CpuDenseCost : GpuDenseCost;
 
     public override HostBuffer AllocateHost(ulong bytes)
     {
