@@ -156,6 +156,15 @@ internal sealed unsafe class GpuState : IDisposable
         }
         catch (GpuException e)
         {
+            // Let what was enqueued (the asynchronous upload from the staging buffer included) drain before the
+            // next batch reuses the buffers; a failure here says nothing new.
+            try
+            {
+                _queue.Finish();
+            }
+            catch (GpuException)
+            {
+            }
             throw current >= 0 ? e.At(current) : e;
         }
         finally
