@@ -25,6 +25,8 @@ const string Usage = """
           --json FILE  --csv FILE  --svg FILE         also write the results there
       conformance SPEC   run every conformance case against a backend, each in its own process
           --case NAME               run one case;  --list: list the cases
+      device-check       a GPU backend's first contact with a device: conformance, every gate vs a reference,
+                         reductions, MEASURE, 31-32-qubit states, threads, GB/s per gate (device-check --help)
       help               this text
 
     --debug (or QIBOACCEL_DEBUG=1) prints the stack trace of an error. Input limits (environment variables):
@@ -55,6 +57,7 @@ try
         "backends" => BackendsCommand.Execute(args[1..]),
         "conformance" => ConformanceCommand.Execute(args[1..]),
         "bench" => QiboAccel.Cli.Bench.BenchCommand.Execute(args[1..]),
+        "device-check" => QiboAccel.Cli.DeviceCheck.DeviceCheckCommand.Execute(args[1..]),
         _ => throw new UsageException($"unknown command '{QiboAccel.Safety.MessageText.Clip(args[0], 40)}' (try: qiboaccel help)"),
     };
 }
