@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using QiboAccel.Conformance;
 
 namespace QiboAccel.Cli;
@@ -80,36 +79,24 @@ internal static class ConformanceCommand
     private static string WithOptions(string spec, string options)
     {
         if (options.Length == 0) return spec;
-        bool isPath = spec.Contains('/') || spec.EndsWith(".so", StringComparison.Ordinal) || spec.EndsWith(".json", StringComparison.Ordinal);
-        return isPath ? $"{spec}?{options}" : $"{spec.Split(':')[0]}:{options}";
+        var parsed = QiboAccel.Discovery.BackendSpecifier.Parse(spec);
+        return parsed.Path is not null ? $"{parsed.Path}?{options}" : $"{spec.Split(':')[0]}:{options}";
     }
 
     private static (Outcome Outcome, double Seconds, string Detail) RunChild(string spec, string name)
     {
-        string self = Environment.ProcessPath ?? "dotnet";
-        var psi = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true };
-        // Under `dotnet qiboaccel.dll`, ProcessPath is dotnet itself: pass the program again.
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(typeof(ConformanceCommand).Assembly.Location);
-        foreach (string a in new[] { "conformance", spec, "--case", name, "--in-process" }) psi.ArgumentList.Add(a);
-        var sw = Stopwatch.StartNew();
-        using var child = Process.Start(psi) ?? throw new InvalidOperationException("cannot start a child process for the conformance case");
-        var stdout = child.StandardOutput.ReadToEndAsync();
-        var stderr = child.StandardError.ReadToEndAsync();
-        if (!child.WaitForExit(CaseTimeoutSeconds * 1000))
-        {
-            child.Kill(entireProcessTree: true);
-            return (Outcome.Fail, sw.Elapsed.TotalSeconds, $"timed out after {CaseTimeoutSeconds} s");
-        }
-        string output = stdout.Result.Trim();
-        if (child.ExitCode == 0) return (Outcome.Pass, sw.Elapsed.TotalSeconds, "");
-        if (child.ExitCode == NotApplicableExitCode) return (Outcome.NotApplicable, sw.Elapsed.TotalSeconds, AfterName(output));
+        var child = SelfProcess.Run(["conformance", spec, "--case", name, "--in-process"], redirect: true, TimeSpan.FromSeconds(CaseTimeoutSeconds));
+        if (child.TimedOut) return (Outcome.Fail, child.Seconds, $"timed out after {CaseTimeoutSeconds} s");
+        string output = child.StdOut.Trim();
+        if (child.ExitCode == 0) return (Outcome.Pass, child.Seconds, "");
+        if (child.ExitCode == NotApplicableExitCode) return (Outcome.NotApplicable, child.Seconds, AfterName(output));
         string detail = child.ExitCode switch
         {
             1 when output.Length > 0 => AfterName(output),
-            > 128 => $"the backend crashed the process (signal {child.ExitCode - 128}){LastLine(stderr.Result)}",
-            _ => $"exit code {child.ExitCode}{LastLine(stderr.Result)} {output}",
+            _ when child.Signal is { } signal => $"the backend crashed the process (signal {signal}){LastLine(child.StdErr)}",
+            _ => $"exit code {child.ExitCode}{LastLine(child.StdErr)} {output}",
         };
-        return (Outcome.Fail, sw.Elapsed.TotalSeconds, detail);
+        return (Outcome.Fail, child.Seconds, detail);
     }
 
     private static string AfterName(string line) => line[(line.IndexOf(": ", StringComparison.Ordinal) + 2)..];

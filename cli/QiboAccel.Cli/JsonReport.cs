@@ -10,6 +10,9 @@ internal static class JsonReport
     public static void Write(Stream stream, string file, Circuit circuit, BackendInfo info, ExecutionResult result, Timings timings,
         bool wantState, Observables.Observable? observable, double? expectation)
     {
+        // JSON has no NaN or infinity: refuse before writing anything rather than leave half an object on stdout.
+        if (expectation is { } x && !double.IsFinite(x)) throw new InvalidOperationException($"the expectation value is {x}, not a finite number");
+        if (result.Purity is { } purity && !double.IsFinite(purity)) throw new InvalidOperationException($"the purity is {purity}, not a finite number");
         using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         w.WriteStartObject();
         w.WriteString("circuit", file);

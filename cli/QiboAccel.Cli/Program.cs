@@ -1,6 +1,5 @@
 using QiboAccel;
 using QiboAccel.Cli;
-using QiboAccel.Qasm;
 
 const string Usage = """
     usage: qiboaccel <command> [options]
@@ -16,7 +15,9 @@ const string Usage = """
           --density-matrix          simulate the density matrix (2n-qubit vector); prints purity and probabilities
           --noise MODEL.json        insert noise channels (see README, "Noise, density matrices, expectation values")
           --expectation "0.5*Z0*Z1 - 1.2*X2 + 3"   print the exact expectation value of a sum of Pauli strings
-      backends [--json]  list installed backends (manifests) and their capabilities
+          --isolate                 run the backend in a child process: a crashing backend becomes an error message
+      backends [--json] [--details | NAME...]   list installed backends from their manifests (nothing is loaded);
+                         --details, or names, also load them and show their capabilities
       bench              the same circuits on several backends, side by side
           --backends A,B,...        specifiers (default cpu); the first is the reference for ratios and fidelity
           --circuits qft,variational,random,ghz,hlayers,FILE.qasm   (default qft,variational,random,ghz)
@@ -24,8 +25,24 @@ const string Usage = """
           --json FILE  --csv FILE  --svg FILE         also write the results there
       conformance SPEC   run every conformance case against a backend, each in its own process
           --case NAME               run one case;  --list: list the cases
+      device-check       a GPU backend's first contact with a device: conformance, every gate vs a reference,
+                         reductions, MEASURE, 31-32-qubit states, threads, GB/s per gate (device-check --help)
       help               this text
+
+    --debug (or QIBOACCEL_DEBUG=1) prints the stack trace of an error. Input limits (environment variables):
+    QIBOACCEL_MAX_QUBITS, _CLBITS, _OPERATIONS, _SHOTS, _NOISE_RULES, _CIRCUIT_BYTES, _JSON_BYTES, _JSON_DEPTH (see README).
     """;
+
+// --debug (anywhere) or QIBOACCEL_DEBUG=1: errors also print their stack trace.
+bool debug = args.Contains("--debug") || Environment.GetEnvironmentVariable("QIBOACCEL_DEBUG") is "1" or "true" or "yes";
+args = [.. args.Where(a => a != "--debug")];
+ErrorReport.Debug = debug;
+AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+{
+    // A fault on another thread: still one line and a non-zero exit, not the runtime's dump.
+    ErrorReport.Write(e.ExceptionObject as Exception ?? new InvalidOperationException(e.ExceptionObject?.ToString()));
+    Environment.Exit(ErrorReport.InternalErrorExitCode);
+};
 
 try
 {
@@ -40,17 +57,16 @@ try
         "backends" => BackendsCommand.Execute(args[1..]),
         "conformance" => ConformanceCommand.Execute(args[1..]),
         "bench" => QiboAccel.Cli.Bench.BenchCommand.Execute(args[1..]),
-        _ => throw new UsageException($"unknown command '{args[0]}' (try: qiboaccel help)"),
+        "device-check" => QiboAccel.Cli.DeviceCheck.DeviceCheckCommand.Execute(args[1..]),
+        _ => throw new UsageException($"unknown command '{QiboAccel.Safety.MessageText.Clip(args[0], 40)}' (try: qiboaccel help)"),
     };
 }
 catch (UsageException e)
 {
-    Console.Error.WriteLine($"qiboaccel: {e.Message}");
+    Console.Error.WriteLine($"qiboaccel: {QiboAccel.Safety.MessageText.Clip(e.Message, 400)}");
     return 2;
 }
-catch (Exception e) when (e is QasmException or BackendException or FormatException or ArgumentException or IOException
-                              or UnauthorizedAccessException or InvalidOperationException)
+catch (Exception e)
 {
-    Console.Error.WriteLine($"qiboaccel: error: {e.Message}");
-    return 1;
+    return ErrorReport.Write(e);
 }

@@ -10,26 +10,29 @@ namespace QiboAccel.Cli;
 /// <summary><c>qiboaccel run CIRCUIT.qasm ...</c></summary>
 internal static class RunCommand
 {
-    private static readonly HashSet<string> Flags = ["state", "json", "density-matrix"];
+    private static readonly HashSet<string> Flags = ["state", "json", "density-matrix", "isolate"];
 
     public static int Execute(string[] args)
     {
         var cl = new CommandLine(args, Flags);
-        if (cl.Positionals.Count != 1) throw new UsageException("run needs exactly one circuit file: qiboaccel run CIRCUIT.qasm");
-        string file = cl.Positionals[0];
         string spec = cl.Value("backend") ?? "cpu";
         Precision precision = PrecisionExtensions.Parse(cl.Value("precision") ?? "double");
         int shots = (int)(cl.Integer("shots", 0, int.MaxValue) ?? 0);
         ulong? seed = cl.Value("seed") is { } s
             ? ulong.TryParse(s, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out ulong v)
-                ? v : throw new UsageException($"--seed must be a whole number from 0 to {ulong.MaxValue}, got '{s}'")
+                ? v : throw new UsageException($"--seed must be a whole number from 0 to {ulong.MaxValue}, got '{QiboAccel.Safety.MessageText.Clip(s, 40)}'")
             : null;
         bool wantState = cl.Flag("state");
         bool json = cl.Flag("json");
         bool densityMatrix = cl.Flag("density-matrix");
         string? noiseFile = cl.Value("noise");
         string? expectationText = cl.Value("expectation");
+        bool isolate = cl.Flag("isolate");
         cl.RejectUnknown();
+        if (cl.Positionals.Count != 1) throw new UsageException("run needs exactly one circuit file: qiboaccel run CIRCUIT.qasm");
+        string file = cl.Positionals[0];
+        QiboAccel.Safety.InputLimits.Shots.Check(shots, $"--shots {shots}");
+        if (isolate) return RunIsolated(args, spec);
         Observable? observable = expectationText is null ? null : Observable.Parse(expectationText);
         NoiseModel? noise = noiseFile is null ? null : NoiseModel.Load(noiseFile);
 
@@ -62,6 +65,21 @@ internal static class RunCommand
             TextReport.Write(Console.Out, file, circuit, backend.Info, result, timings, wantState, observable, expectation);
         }
         return 0;
+    }
+
+    /// <summary>
+    /// <c>--isolate</c>: the same run in a child process (<see cref="SelfProcess"/>, as the conformance kit runs its
+    /// cases), whose output and errors pass straight through. A backend that kills the child with a signal becomes
+    /// one line here instead of taking the program down with nothing said.
+    /// </summary>
+    private static int RunIsolated(string[] args, string spec)
+    {
+        var child = SelfProcess.Run(["run", .. args.Where(a => a is not ("--isolate" or "--isolate=true" or "--isolate=yes" or "--isolate=1" or "--isolate=on"))],
+            redirect: false);
+        if (child.Signal is not { } signal) return child.ExitCode;
+        Console.Error.WriteLine($"qiboaccel: error: the run in its isolated process was killed by {SelfProcess.SignalName(signal)} "
+            + $"(signal {signal}): backend '{QiboAccel.Safety.MessageText.Clip(spec, 200)}' crashed");
+        return 1;
     }
 }
 

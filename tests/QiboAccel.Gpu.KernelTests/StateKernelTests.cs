@@ -55,15 +55,6 @@ public sealed class StateKernelTests(CpuAcceleratorFixture fixture) : IClassFixt
         }
     }
 
-    [Fact]
-    public void DepositPlacesLowBitsIntoTheMaskInOrder()
-    {
-        Assert.Equal(0b1010L, Bits.Deposit(0b11, 0b1010));
-        Assert.Equal(0b1000L, Bits.Deposit(0b10, 0b1010));
-        Assert.Equal(0L, Bits.Deposit(0, 0b1111));
-        Assert.Equal(0b10001L, Bits.Deposit(0b101, 0b10011));
-    }
-
     [Theory]
     [InlineData(1, 0)]
     [InlineData(1, 2)]
@@ -203,21 +194,59 @@ public sealed class StateKernelTests(CpuAcceleratorFixture fixture) : IClassFixt
         AssertClose(expected, actual, 1e-12, "chunked");
     }
 
-    [Fact]
-    public void CollapseKeepsOneOutcomeAndScales()
+    [Theory]
+    [InlineData(0.3, 0)]
+    [InlineData(0.95, 1)]
+    public void MeasureDecidesOnTheDeviceAndCollapses(double r, int expectedOutcome)
     {
+        // Partial sums of P0 = 0.6 and P1 = 0.4 (two groups each), slot 1: p0 = 0.6, outcome 1 iff r >= 0.6.
         const int n = 4;
         var rng = new Random(12);
         Complex[] state = RandomState(n, rng);
-        double[] actual = Interleave(state);
+        double[] partials = [0.25, 0.35, 0.1, 0.3];
+        var decide = _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, long, long, long, double, double>(
+            StateKernels.MeasureDecide<double, F64Ops>);
+        var collapse = _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, long, long, long>(
+            StateKernels.Collapse<double, F64Ops>);
+        using var p = _accelerator.Allocate1D(partials);
+        using var decisions = _accelerator.Allocate1D<double>(6);
+        using var s = _accelerator.Allocate1D(Interleave(state));
         long target = 1L << 2;
-        Run64(actual, [], [], (s, _, _) => LoadCollapse()(Ix(1L << (n - 1)), s, 0, target, target, 2.0));
+        decide(Ix(1), p.View, decisions.View, 0, 2, 1, r, 0);
+        collapse(Ix(1L << (n - 1)), s.View, decisions.View, 0, target, 1);
+        _accelerator.Synchronize();
+        double[] d = decisions.GetAsArray1D();
+        Assert.Equal(expectedOutcome, d[3]);
+        double kept = expectedOutcome == 1 ? 0.4 : 0.6;
+        Assert.Equal(1 / Math.Sqrt(kept), d[4], 12);
+        Assert.Equal(1.0, d[5], 12);
+        double[] actual = s.GetAsArray1D();
         for (int i = 0; i < 1 << n; i++)
         {
-            Complex want = (i & target) != 0 ? 2 * state[i] : Complex.Zero;
+            bool keep = ((i & target) != 0) == (expectedOutcome == 1);
+            Complex want = keep ? state[i] / Math.Sqrt(kept) : Complex.Zero;
             Assert.Equal(want.Real, actual[2 * i], 12);
             Assert.Equal(want.Imaginary, actual[2 * i + 1], 12);
         }
+    }
+
+    [Fact]
+    public void MeasureDecisionIsExactAtTheBoundaryAndFlagsAZeroNorm()
+    {
+        var decide = _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, long, long, long, double, double>(
+            StateKernels.MeasureDecide<double, F64Ops>);
+        using var p = _accelerator.Allocate1D(new double[] { 0.5, 0.5, 0, 0 });
+        using var decisions = _accelerator.Allocate1D<double>(9);
+        decide(Ix(1), p.View, decisions.View, 0, 1, 0, 0.5, 0);                    // r == p0: outcome 1
+        decide(Ix(1), p.View, decisions.View, 0, 1, 1, 0.5, -1e-17);               // r = p0 - tiny (rHi + rLo): outcome 0
+        decide(Ix(1), p.View.SubView(2, 2), decisions.View, 0, 1, 2, 0.5, 0);      // norm 0: flagged
+        _accelerator.Synchronize();
+        double[] d = decisions.GetAsArray1D();
+        Assert.Equal(1, d[0]);
+        Assert.Equal(0, d[3]);
+        Assert.Equal(2, d[6]);
+        Assert.Equal(1, d[7]);
+        Assert.Equal(0, d[8]);
     }
 
     [Theory]
@@ -225,40 +254,52 @@ public sealed class StateKernelTests(CpuAcceleratorFixture fixture) : IClassFixt
     [InlineData(6, new[] { 0, 5 }, 2, 2)]
     [InlineData(5, new[] { 4, 1, 3 }, 1, 1)]
     [InlineData(4, new[] { 0, 1, 2, 3 }, 0, 0)]
-    public void MarginalPartialsAndFoldsSumToTheMarginal(int n, int[] chosenBits, int groupBits, int fold)
+    [InlineData(5, new[] { 1, 4, 0 }, 0, 0)]
+    public void MarginalPartialsAndFoldsSumToTheMarginal(int n, int[] listedBits, int groupBits, int fold)
     {
-        var rng = new Random(n + chosenBits.Length);
+        var rng = new Random(n + listedBits.Length);
         Complex[] state = RandomState(n, rng);
-        long chosen = Mask(chosenBits);
-        int m = chosenBits.Length;
+        long chosen = Mask(listedBits);
+        int m = listedBits.Length;
         long perThread = 1L << (n - m - groupBits);
         long count = 1L << (m + groupBits);
-        var partialKernel = _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, long, long, int, long>(
+        var partialKernel = _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<long>, long, long, long, int, long, int, long>(
             StateKernels.MarginalPartial<double, F64Ops>);
         var foldKernel = _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, long, long>(
             StateKernels.SumRuns<double, F64Ops>);
         using var s = _accelerator.Allocate1D(Interleave(state));
         using var partials = _accelerator.Allocate1D<double>(count);
         using var folded = _accelerator.Allocate1D<double>(count >> fold);
-        partialKernel(Ix(count), s.View, partials.View, 0, chosen, groupBits, perThread);
+        // The listed masks sit after a dummy entry (maskOffset 1).
+        using var masks = _accelerator.Allocate1D(new long[] { -1 }.Concat(listedBits.Select(b => 1L << b)).ToArray());
+        partialKernel(Ix(count), s.View, partials.View, masks.View, 0, 0, chosen, m, 1, groupBits, perThread);
         foldKernel(Ix(count >> fold), partials.View, folded.View, 0, 1L << fold);
         _accelerator.Synchronize();
         double[] values = folded.GetAsArray1D();
         int groups = 1 << (groupBits - fold);
-        // Outcome o: bit j = the j-th lowest chosen amplitude bit.
-        int[] sorted = [.. chosenBits.Order()];
         for (int o = 0; o < 1 << m; o++)
         {
+            // Outcome o: the first listed bit is its most significant bit.
             double expected = 0;
             for (int i = 0; i < 1 << n; i++)
             {
                 int outcome = 0;
-                for (int j = 0; j < m; j++) outcome |= ((i >> sorted[j]) & 1) << j;
+                foreach (int b in listedBits) outcome = (outcome << 1) | ((i >> b) & 1);
                 if (outcome == o) expected += state[i].Magnitude * state[i].Magnitude;
             }
             double actual = 0;
             for (int g = 0; g < groups; g++) actual += values[o * groups + g];
             Assert.Equal(expected, actual, 12);
+        }
+        if (groupBits == 0 && m >= 2)
+        {
+            // A window of outcomes [2, 2 + 2) alone: partials[t - first].
+            using var window = _accelerator.Allocate1D<double>(2);
+            partialKernel(Ix(2), s.View, window.View, masks.View, 0, 2, chosen, m, 1, 0, perThread);
+            _accelerator.Synchronize();
+            double[] w = window.GetAsArray1D();
+            Assert.Equal(values[2], w[0], 14);
+            Assert.Equal(values[3], w[1], 14);
         }
     }
 
@@ -293,9 +334,6 @@ public sealed class StateKernelTests(CpuAcceleratorFixture fixture) : IClassFixt
 
     private Action<Index1D, ArrayView<double>, long, long, long, long, long> LoadSwap() =>
         _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, long, long, long, long, long>(StateKernels.ApplySwap<double, F64Ops>);
-
-    private Action<Index1D, ArrayView<double>, long, long, long, double> LoadCollapse() =>
-        _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, long, long, long, double>(StateKernels.Collapse<double, F64Ops>);
 
     /// <summary>Copies the arrays to the accelerator, runs <paramref name="launch"/>, copies the state back.</summary>
     private void Run64(double[] state, double[] consts, long[] masks, Action<ArrayView<double>, ArrayView<double>, ArrayView<long>> launch)

@@ -39,10 +39,49 @@ internal static unsafe class Probabilities
             state.Pool.Run(job, octets, state.Length);
             job.Reduce(output);
         }
+        else if (IsLeadingInOrder(bits, state.NQubits))
+        {
+            // The first m qubits in order (all of them, when sampling every qubit): outcome o is the contiguous run
+            // of amplitudes [o << (n-m), (o+1) << (n-m)). One pass, instead of a gather per outcome.
+            var job = new ContiguousJob<T>(state, m, output);
+            state.Pool.Run(job, outcomes, state.Length);
+        }
         else
         {
             var job = new OutcomeJob<T>(state, bits.ToArray(), output);
             state.Pool.Run(job, outcomes, state.Length);
+        }
+    }
+
+    private static bool IsLeadingInOrder(ReadOnlySpan<int> bits, int nQubits)
+    {
+        for (int i = 0; i < bits.Length; i++)
+        {
+            if (bits[i] != nQubits - 1 - i) return false;
+        }
+        return true;
+    }
+
+    private sealed class ContiguousJob<T>(in KernelState<T> state, int m, double* output) : IRangeJob
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private readonly T* _data = state.Data;
+        private readonly int _shift = state.NQubits - m;
+        private readonly double* _output = output;
+
+        public void Run(int chunk, long begin, long end)
+        {
+            if (_shift == 0)
+            {
+                for (long o = begin; o < end; o++)
+                {
+                    double re = double.CreateTruncating(_data[2 * o]), im = double.CreateTruncating(_data[2 * o + 1]);
+                    _output[o] = re * re + im * im;
+                }
+                return;
+            }
+            long run = 1L << _shift;
+            for (long o = begin; o < end; o++) _output[o] = SquareSums.Sum(_data + 2 * (o << _shift), run);
         }
     }
 

@@ -133,7 +133,7 @@ internal static class CodeWriter
                 if (f32.Kinds[i] != kind) throw new GeneratorException($"{method.Name}: parameter {p.Name} differs between precisions");
                 (string type, string make) = kind switch
                 {
-                    KernelParamKind.View => ("DeviceBuffer", "View"),
+                    KernelParamKind.View => ("DeviceView", "View"),
                     KernelParamKind.Int32 => ("int", "Int32"),
                     KernelParamKind.Int64 => ("long", "Int64"),
                     KernelParamKind.Float32 => ("float", "Float32"),

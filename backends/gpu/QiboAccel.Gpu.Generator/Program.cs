@@ -35,9 +35,11 @@ internal static class Program
 
     private static int Main(string[] args)
     {
+        if (args.Length == 2 && args[0] == "--check-ptx") return CheckPtxFile(args[1]);
+        if (args.Length == 2 && args[0] == "--ptxas") return AssembleWithPtxas(args[1]);
         if (args.Length != 1)
         {
-            Console.Error.WriteLine("usage: QiboAccel.Gpu.Generator OUTPUT.cs");
+            Console.Error.WriteLine("usage: QiboAccel.Gpu.Generator OUTPUT.cs | --check-ptx FILE.ptx | --ptxas PATH-TO-PTXAS");
             return 2;
         }
         try
@@ -56,7 +58,54 @@ internal static class Program
         }
     }
 
-    private static string Generate()
+    /// <summary>
+    /// --check-ptx FILE: runs the build's branch check on a PTX file (tests feed it snippets) and prints the rewritten
+    /// PTX; exit code 1 with the build's error line when the file has a thread-dependent .uni branch.
+    /// </summary>
+    private static int CheckPtxFile(string path)
+    {
+        try
+        {
+            PtxBranches.Result result = PtxBranches.Fix(Path.GetFileName(path), File.ReadAllText(path));
+            Console.Out.Write(result.Ptx);
+            Console.Error.WriteLine($"QiboAccel.Gpu.Generator: {path}: rewrote {result.Rewritten} uniform predicated .uni branch(es)");
+            return 0;
+        }
+        catch (GeneratorException e)
+        {
+            Console.Error.WriteLine($"QiboAccel.Gpu.Generator : error QGPU002: {e.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary>
+    /// --ptxas PTXAS: compiles every kernel and assembles every PTX module for sm_80 and sm_90; prints the table of
+    /// registers and spills (markdown) and exits 1 if ptxas refuses any module.
+    /// </summary>
+    private static int AssembleWithPtxas(string ptxas)
+    {
+        try
+        {
+            (_, List<CompiledKernelSet> kernels) = CompileAll();
+            List<PtxAssembler.Row> rows = PtxAssembler.AssembleAll(ptxas, kernels, PtxCapabilities);
+            var (major, minor) = PtxCapabilities[^1];
+            Console.Out.Write(PtxAssembler.Table(rows, $"sm_{major}{minor}"));
+            var refused = rows.Where(r => !r.Accepted).ToList();
+            foreach (PtxAssembler.Row r in refused)
+                Console.Error.WriteLine($"QiboAccel.Gpu.Generator : error QGPU003: ptxas -arch={r.Architecture} refused {r.Kernel} (PTX {r.PtxTarget}): {r.Log}");
+            Console.Error.WriteLine($"QiboAccel.Gpu.Generator: ptxas accepted {rows.Count - refused.Count} of {rows.Count} module/architecture pairs " +
+                $"({kernels.Count} kernels x {PtxCapabilities.Length} PTX targets x {string.Join(", ", PtxAssembler.Architectures)})");
+            return refused.Count == 0 ? 0 : 1;
+        }
+        catch (GeneratorException e)
+        {
+            Console.Error.WriteLine($"QiboAccel.Gpu.Generator : error QGPU001: {e.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary>Compiles every kernel in both precisions (the build's step, also called by the tests).</summary>
+    internal static (MethodInfo[] Methods, List<CompiledKernelSet> Kernels) CompileAll()
     {
         using var context = Context.Create(builder => builder.Optimize(OptimizationLevel.O2));
         var kernels = new List<CompiledKernelSet>();
@@ -72,7 +121,16 @@ internal static class Program
                 kernels.Add(Compile(context, method, suffix, real, ops));
             }
         }
-        return CodeWriter.Write(methods, kernels, PtxTargets.Select(t => (t.Arch.Major, t.Arch.Minor)).ToArray());
+        return (methods, kernels);
+    }
+
+    /// <summary>The compute capabilities of the PTX flavours, oldest first.</summary>
+    internal static (int Major, int Minor)[] PtxCapabilities => PtxTargets.Select(t => (t.Arch.Major, t.Arch.Minor)).ToArray();
+
+    private static string Generate()
+    {
+        (MethodInfo[] methods, List<CompiledKernelSet> kernels) = CompileAll();
+        return CodeWriter.Write(methods, kernels, PtxCapabilities);
     }
 
     private static CompiledKernelSet Compile(Context context, MethodInfo definition, string suffix, Type real, Type ops)
@@ -104,6 +162,7 @@ internal static class Program
         {
             using var backend = new PTXBackend(context, new CudaCapabilityContext(arch), arch, isa, null);
             string assembly = ((PTXCompiledKernel)backend.Compile(entry, specialization)).PTXAssembly;
+            assembly = PtxBranches.Fix($"{name} (PTX sm_{arch.Major}{arch.Minor})", assembly).Ptx;
             string e = LayoutCheck.Ptx(name, assembly, KernelAbi.Ptx(kinds), arch.Major, arch.Minor);
             if (ptxEntry != null && e != ptxEntry) throw new GeneratorException($"{name}: PTX entry names differ between targets ({ptxEntry}, {e})");
             ptxEntry = e;

@@ -18,21 +18,4 @@ public static class Bits
         }
         return index;
     }
-
-    /// <summary>
-    /// Deposits the low bits of <paramref name="value"/> into the set positions of <paramref name="mask"/>, lowest
-    /// bit of the value into the lowest position (x86's PDEP).
-    /// </summary>
-    public static long Deposit(long value, long mask)
-    {
-        long result = 0;
-        while (mask != 0)
-        {
-            long low = mask & -mask;
-            if ((value & 1) != 0) result |= low;
-            value >>= 1;
-            mask &= mask - 1;
-        }
-        return result;
-    }
 }

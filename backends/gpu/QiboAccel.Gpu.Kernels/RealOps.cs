@@ -21,6 +21,24 @@ public interface IRealOps<T> where T : unmanaged
 
     /// <summary>a * b.</summary>
     T Mul(T a, T b);
+
+    /// <summary>a / b.</summary>
+    T Div(T a, T b);
+
+    /// <summary>The square root.</summary>
+    T Sqrt(T a);
+
+    /// <summary>a &gt; b (false when either is NaN).</summary>
+    bool Greater(T a, T b);
+
+    /// <summary>a == b.</summary>
+    bool Equal(T a, T b);
+
+    /// <summary>The largest finite value.</summary>
+    T MaxValue { get; }
+
+    /// <summary>The integer value of a small whole number stored as T.</summary>
+    long ToInt64(T a);
 }
 
 /// <summary>double arithmetic: complex128 states.</summary>
@@ -40,6 +58,24 @@ public readonly struct F64Ops : IRealOps<double>
 
     /// <inheritdoc/>
     public double Mul(double a, double b) => a * b;
+
+    /// <inheritdoc/>
+    public double Div(double a, double b) => a / b;
+
+    /// <inheritdoc/>
+    public double Sqrt(double a) => Math.Sqrt(a);
+
+    /// <inheritdoc/>
+    public bool Greater(double a, double b) => a > b;
+
+    /// <inheritdoc/>
+    public bool Equal(double a, double b) => a == b;
+
+    /// <inheritdoc/>
+    public double MaxValue => double.MaxValue;
+
+    /// <inheritdoc/>
+    public long ToInt64(double a) => (long)a;
 }
 
 /// <summary>float arithmetic: complex64 states (no double anywhere, so devices without fp64 can run them).</summary>
@@ -59,4 +95,22 @@ public readonly struct F32Ops : IRealOps<float>
 
     /// <inheritdoc/>
     public float Mul(float a, float b) => a * b;
+
+    /// <inheritdoc/>
+    public float Div(float a, float b) => a / b;
+
+    /// <inheritdoc/>
+    public float Sqrt(float a) => MathF.Sqrt(a);
+
+    /// <inheritdoc/>
+    public bool Greater(float a, float b) => a > b;
+
+    /// <inheritdoc/>
+    public bool Equal(float a, float b) => a == b;
+
+    /// <inheritdoc/>
+    public float MaxValue => float.MaxValue;
+
+    /// <inheritdoc/>
+    public long ToInt64(float a) => (long)a;
 }

@@ -173,13 +173,90 @@ public static class StateKernels
     }
 
     /// <summary>
-    /// MEASURE's collapse: amplitudes whose <paramref name="target"/> bit equals <paramref name="keep"/> (0 or the
-    /// target mask) are multiplied by <paramref name="scale"/>, the others set to 0 (2^(n-1) threads).
+    /// First pass of the marginal probabilities of <paramref name="m"/> listed bits (masks at
+    /// masks[maskOffset ..], the first listed = most significant bit of the outcome; <paramref name="chosen"/> is their
+    /// union). Thread t = first + offset + index is (outcome, group) with group = t mod 2^groupBits: it sums |a|^2 over
+    /// <paramref name="perThread"/> amplitudes whose listed bits spell the outcome, taking every 2^groupBits-th free
+    /// index from the group on (neighbouring threads read neighbouring amplitudes), with compensated (Kahan)
+    /// summation, so a long run in float loses no more than a few ulps. partials[t - first] receives the sum: outcome
+    /// o's partial sums are in a fixed order (deterministic results), and a window of outcomes [first, ...) can be
+    /// computed alone (marginals of many qubits without a partials buffer of 2^m entries).
     /// </summary>
-    public static void Collapse<T, TOps>(Index1D index, ArrayView<T> state, long offset, long target, long keep, T scale)
+    public static void MarginalPartial<T, TOps>(Index1D index, ArrayView<T> state, ArrayView<T> partials, ArrayView<long> masks,
+        long offset, long first, long chosen, int m, long maskOffset, int groupBits, long perThread)
         where T : unmanaged where TOps : struct, IRealOps<T>
     {
         TOps o = default;
+        long t = first + offset + index;
+        long group = t & ((1L << groupBits) - 1);
+        long outcome = t >> groupBits;
+        long high = 0;
+        for (int b = 0; b < m; b++) high |= masks[maskOffset + b] & -((outcome >> (m - 1 - b)) & 1);
+        T sum = o.Zero, c = o.Zero;
+        for (long j = 0; j < perThread; j++)
+        {
+            long i = Bits.InsertZeros(group + (j << groupBits), chosen) | high;
+            T re = state[2 * i], im = state[2 * i + 1];
+            Kahan<T, TOps>(ref sum, ref c, o.Add(o.Mul(re, re), o.Mul(im, im)));
+        }
+        partials[offset + index] = sum;
+    }
+
+    /// <summary>
+    /// Sums consecutive runs with compensated summation: output[t] = input[t * run] + ... + input[t * run + run - 1].
+    /// </summary>
+    public static void SumRuns<T, TOps>(Index1D index, ArrayView<T> input, ArrayView<T> output, long offset, long run)
+        where T : unmanaged where TOps : struct, IRealOps<T>
+    {
+        TOps o = default;
+        long t = offset + index;
+        T sum = o.Zero, c = o.Zero;
+        for (long j = 0; j < run; j++) Kahan<T, TOps>(ref sum, ref c, input[t * run + j]);
+        output[t] = sum;
+    }
+
+    /// <summary>
+    /// MEASURE's decision, on the device (one thread): P0 and P1 are the sums of partials[0 .. groups) and
+    /// partials[groups .. 2 groups); p0 = P0 / (P0 + P1); the outcome is 1 iff r &gt;= p0, r being the host's random
+    /// number given as rHi + rLo (rHi = r rounded to T, rLo = the rest, so the comparison is exact in float too).
+    /// Writes decisions[3 slot ..] = (outcome, 1 / sqrt(P(outcome)), P0 + P1); outcome 2 (and scale 1) when the
+    /// norm is not a positive finite number, which the host reports as an error after the batch. Branch-free: a
+    /// branch on a loaded value would be thread-dependent for the generator.
+    /// </summary>
+    public static void MeasureDecide<T, TOps>(Index1D index, ArrayView<T> partials, ArrayView<T> decisions, long offset,
+        long groups, long slot, T rHi, T rLo)
+        where T : unmanaged where TOps : struct, IRealOps<T>
+    {
+        TOps o = default;
+        T s0 = o.Zero, c0 = o.Zero, s1 = o.Zero, c1 = o.Zero;
+        for (long g = 0; g < groups; g++)
+        {
+            Kahan<T, TOps>(ref s0, ref c0, partials[g]);
+            Kahan<T, TOps>(ref s1, ref c1, partials[groups + g]);
+        }
+        T total = o.Add(s0, s1);
+        bool valid = o.Greater(total, o.Zero) & !o.Greater(total, o.MaxValue);
+        T p0 = o.Div(s0, total);
+        bool one = o.Greater(rHi, p0) | (o.Equal(rHi, p0) & !o.Greater(o.Zero, rLo));
+        T kept = one ? s1 : s0;
+        T scale = o.Div(o.One, o.Sqrt(kept));
+        T outcome = one ? o.One : o.Zero;
+        decisions[3 * slot] = valid ? outcome : o.Add(o.One, o.One);
+        decisions[3 * slot + 1] = valid ? scale : o.One;
+        decisions[3 * slot + 2] = total;
+    }
+
+    /// <summary>
+    /// MEASURE's collapse after <see cref="MeasureDecide{T, TOps}"/>: amplitudes whose <paramref name="target"/> bit
+    /// equals the decided outcome are multiplied by its scale, the others set to 0 (2^(n-1) threads).
+    /// </summary>
+    public static void Collapse<T, TOps>(Index1D index, ArrayView<T> state, ArrayView<T> decisions, long offset, long target, long slot)
+        where T : unmanaged where TOps : struct, IRealOps<T>
+    {
+        TOps o = default;
+        long outcome = o.ToInt64(decisions[3 * slot]);
+        T scale = decisions[3 * slot + 1];
+        long keep = target & -(outcome & 1);
         long i0 = Bits.InsertZeros(offset + index, target);
         long kept = i0 | keep, dropped = i0 | (keep ^ target);
         state[2 * kept] = o.Mul(state[2 * kept], scale);
@@ -188,40 +265,15 @@ public static class StateKernels
         state[2 * dropped + 1] = o.Zero;
     }
 
-    /// <summary>
-    /// First pass of the marginal probabilities of the <paramref name="chosen"/> bits: thread t = (outcome, group)
-    /// with group = t mod 2^groupBits sums |a|^2 over <paramref name="perThread"/> amplitudes whose chosen bits spell
-    /// the outcome (chosen bits in increasing position, lowest = bit 0 of the outcome), taking every 2^groupBits-th
-    /// free index starting at the group (neighbouring threads read neighbouring amplitudes). partials[t] receives the
-    /// sum: outcome o's partial sums are partials[o * 2^groupBits ..], in a fixed order (deterministic results).
-    /// </summary>
-    public static void MarginalPartial<T, TOps>(Index1D index, ArrayView<T> state, ArrayView<T> partials, long offset,
-        long chosen, int groupBits, long perThread)
+    /// <summary>One step of Kahan's compensated summation: sum += x, c carrying the lost low-order part.</summary>
+    private static void Kahan<T, TOps>(ref T sum, ref T c, T x)
         where T : unmanaged where TOps : struct, IRealOps<T>
     {
         TOps o = default;
-        long t = offset + index;
-        long group = t & ((1L << groupBits) - 1);
-        long high = Bits.Deposit(t >> groupBits, chosen);
-        T sum = o.Zero;
-        for (long j = 0; j < perThread; j++)
-        {
-            long i = Bits.InsertZeros(group + (j << groupBits), chosen) | high;
-            T re = state[2 * i], im = state[2 * i + 1];
-            sum = o.Add(sum, o.Add(o.Mul(re, re), o.Mul(im, im)));
-        }
-        partials[t] = sum;
-    }
-
-    /// <summary>Sums consecutive runs: output[t] = input[t * run] + ... + input[t * run + run - 1], in order.</summary>
-    public static void SumRuns<T, TOps>(Index1D index, ArrayView<T> input, ArrayView<T> output, long offset, long run)
-        where T : unmanaged where TOps : struct, IRealOps<T>
-    {
-        TOps o = default;
-        long t = offset + index;
-        T sum = o.Zero;
-        for (long j = 0; j < run; j++) sum = o.Add(sum, input[t * run + j]);
-        output[t] = sum;
+        T y = o.Sub(x, c);
+        T t = o.Add(sum, y);
+        c = o.Sub(o.Sub(t, sum), y);
+        sum = t;
     }
 
     /// <summary>Bits of the rows of a dense matrix: the mask of row/column <paramref name="c"/>'s target bits.</summary>

@@ -17,10 +17,12 @@ internal sealed class GpuBackend : BackendInstance
 
     public GpuBackend(string options)
     {
-        Device = DeviceRegistry.Get(options);
-        // The smallest state (complex64, 8 bytes per amplitude) must fit in one allocation.
+        Options = GpuOptions.Parse(options);
+        Device = DeviceRegistry.Get(Options.Device);
+        // The smallest state (complex64, 8 bytes per amplitude) must fit in one allocation and in the memory free now.
+        ulong limit = Math.Min(Device.MaxAllocation, Device.FreeMemory);
         int max = 0;
-        while (max < HardMaxQubits && (1UL << (max + 1)) * 8 <= Device.MaxAllocation) max++;
+        while (max < HardMaxQubits && (1UL << (max + 1)) * 8 <= limit) max++;
         MaxQubits = max;
         Capabilities = new BackendCapabilities
         {
@@ -38,7 +40,10 @@ internal sealed class GpuBackend : BackendInstance
     /// <summary>The device.</summary>
     public Device Device { get; }
 
-    /// <summary>Largest state: the largest n whose complex64 state fits in one device allocation.</summary>
+    /// <summary>The backend_create options.</summary>
+    public GpuOptions Options { get; }
+
+    /// <summary>Largest state: the largest n whose complex64 state fits in one device allocation and in the device memory free when the backend was created.</summary>
     public int MaxQubits { get; }
 
     /// <inheritdoc />

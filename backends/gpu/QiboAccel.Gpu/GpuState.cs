@@ -9,8 +9,10 @@ namespace QiboAccel.Gpu;
 /// <summary>
 /// A state vector in device memory: 2^n interleaved (re, im) pairs of the state's precision. It stays on the device
 /// between calls; amplitudes and results cross to the host only when read. A state_apply batch is planned on the
-/// host (each operation routed to its kernel, every matrix gathered into one array), the matrices are uploaded in
-/// one copy, and the launches are enqueued in order on the state's own queue; only MEASURE waits, for its p0.
+/// host (<see cref="GpuPlan"/>: fusion, then each operation routed to its kernel), its matrices and target masks go
+/// to the device in one asynchronous copy from page-locked memory, and the launches are enqueued in order on the
+/// state's own queue. MEASURE is decided on the device (reduction, decision with the host's random number,
+/// collapse): the batch waits once, at its end, and reads every MEASURE's outcome in one copy.
 /// </summary>
 internal sealed unsafe class GpuState : IDisposable
 {
@@ -18,9 +20,14 @@ internal sealed unsafe class GpuState : IDisposable
     private readonly DeviceQueue _queue;
     private readonly int _elementSize;
     private DeviceBuffer? _amplitudes;
-    private DeviceBuffer? _consts;
-    private DeviceBuffer? _masks;
+    private DeviceBuffer? _batch;
+    private HostBuffer? _staging;
+    private DeviceBuffer? _decisions;
+    private DeviceBuffer? _bitMasks;
     private readonly DeviceBuffer?[] _scratch = new DeviceBuffer?[2];
+
+    /// <summary>Outcomes per window of a large marginal (2^22: the host and device buffers stay at 32 MiB).</summary>
+    private const int WindowBits = 22;
 
     public GpuState(GpuBackend backend, int nQubits, QiboPrecision precision)
     {
@@ -94,54 +101,25 @@ internal sealed unsafe class GpuState : IDisposable
 
     // ---- state_apply ----------------------------------------------------------------------------------------
 
-    private enum Step : byte
-    {
-        Phase,
-        X,
-        Swap,
-        OneQubit,
-        TwoQubit,
-        Dense,
-        Diagonal,
-        Measure,
-    }
-
-    /// <summary>One planned launch. Masks are amplitude-index bit masks.</summary>
-    private struct Planned
-    {
-        public Step Step;
-        public long OpIndex;
-        public long Threads;
-        public long FixedMask;
-        public long CtrlMask;
-        public long A;
-        public long B;
-        public int K;
-        public long MaskOffset;
-        public long M;
-        public double Re;
-        public double Im;
-        public int Cbit;
-        public long RandomIndex;
-    }
-
     /// <summary>Applies validated operations in order; device failures name the operation.</summary>
     public void Apply(List<DecodedOp> ops, double* randoms, byte* cbits)
     {
         if (ops.Count == 0) return;
-        var plan = new List<Planned>(ops.Count);
-        var consts = new List<double>();
-        var masks = new List<long>();
-        foreach (DecodedOp op in ops) PlanOp(op, plan, consts, masks);
-        if (plan.Count == 0) return;
-
-        DeviceBuffer constBuffer = Upload(ref _consts, CollectionsMarshal.AsSpan(consts));
-        DeviceBuffer maskBuffer = UploadMasks(CollectionsMarshal.AsSpan(masks));
+        double[] prices = _backend.Options.FusionModel switch
+        {
+            "gpu" => Device.GpuDenseCost,
+            "cpu" => Device.CpuDenseCost,
+            _ => _backend.Device.DenseCost,
+        };
+        var plan = new GpuPlan(ops, NQubits, _backend.Options, prices, randoms, Single);
+        if (plan.Steps.Count == 0) return;
         DeviceBuffer state = Amplitudes;
         long current = -1;
         try
         {
-            foreach (Planned p in plan)
+            (DeviceView consts, DeviceView masks) = Upload(plan);
+            DeviceBuffer decisions = plan.Measures > 0 ? Decisions(plan.Measures) : state;
+            foreach (Planned p in plan.Steps)
             {
                 current = p.OpIndex;
                 switch (p.Step)
@@ -156,222 +134,154 @@ internal sealed unsafe class GpuState : IDisposable
                         Kernels.ApplySwap(_queue, Single, p.Threads, state, p.FixedMask, p.CtrlMask, p.A, p.B);
                         break;
                     case Step.OneQubit:
-                        Kernels.Apply1Q(_queue, Single, p.Threads, state, constBuffer, p.FixedMask, p.CtrlMask, p.A, p.M);
+                        Kernels.Apply1Q(_queue, Single, p.Threads, state, consts, p.FixedMask, p.CtrlMask, p.A, p.M);
                         break;
                     case Step.TwoQubit:
-                        Kernels.Apply2Q(_queue, Single, p.Threads, state, constBuffer, p.FixedMask, p.CtrlMask, p.A, p.B, p.M);
+                        Kernels.Apply2Q(_queue, Single, p.Threads, state, consts, p.FixedMask, p.CtrlMask, p.A, p.B, p.M);
                         break;
                     case Step.Dense:
-                        Kernels.ApplyDense(_queue, Single, p.Threads, state, constBuffer, maskBuffer, p.FixedMask, p.CtrlMask, p.K, p.MaskOffset, p.M);
+                        Kernels.ApplyDense(_queue, Single, p.Threads, state, consts, masks, p.FixedMask, p.CtrlMask, p.K, p.MaskOffset, p.M);
                         break;
                     case Step.Diagonal:
-                        Kernels.ApplyDiagonal(_queue, Single, p.Threads, state, constBuffer, maskBuffer, p.FixedMask, p.CtrlMask, p.K, p.MaskOffset, p.M);
+                        Kernels.ApplyDiagonal(_queue, Single, p.Threads, state, consts, masks, p.FixedMask, p.CtrlMask, p.K, p.MaskOffset, p.M);
                         break;
                     case Step.Measure:
-                        Measure(p, randoms[p.RandomIndex], cbits);
+                        EnqueueMeasure(p, masks, decisions);
                         break;
                 }
             }
             current = -1;
             _queue.Finish();
+            if (plan.Measures > 0) ReadOutcomes(plan, decisions, cbits);
         }
         catch (GpuException e)
         {
-            throw e.At(current);
+            // Let what was enqueued (the asynchronous upload from the staging buffer included) drain before the
+            // next batch reuses the buffers; a failure here says nothing new.
+            try
+            {
+                _queue.Finish();
+            }
+            catch (GpuException)
+            {
+            }
+            throw current >= 0 ? e.At(current) : e;
+        }
+        finally
+        {
+            plan.KeepAlive();
         }
     }
 
-    private void PlanOp(in DecodedOp op, List<Planned> plan, List<double> consts, List<long> masks)
+    /// <summary>
+    /// The batch's matrices (in the state's precision) and target masks, as one asynchronous copy from the state's
+    /// page-locked staging buffer into one device buffer: [matrices | masks], the masks 8-byte aligned.
+    /// </summary>
+    private (DeviceView Consts, DeviceView Masks) Upload(GpuPlan plan)
     {
-        long ctrl = 0;
-        foreach (int c in op.Controls) ctrl |= 1L << c;
-        int n = NQubits, nc = op.Controls.Length;
-        switch (op.Kind)
+        long constCount = plan.Consts.Count, maskCount = plan.Masks.Count;
+        ulong constBytes = (ulong)(constCount * _elementSize), maskStart = (constBytes + 7) / 8 * 8;
+        ulong bytes = maskStart + (ulong)maskCount * sizeof(long);
+        if (_staging == null || _staging.Bytes < bytes)
         {
-            case QiboOpKind.I:
-                return;
-            case QiboOpKind.Measure:
-                plan.Add(new Planned
-                {
-                    Step = Step.Measure, OpIndex = op.Index, A = 1L << op.Targets[0], Cbit = op.Cbit, RandomIndex = op.RandomIndex,
-                });
-                return;
-            case QiboOpKind.X:
-            {
-                long t = 1L << op.Targets[0];
-                plan.Add(new Planned { Step = Step.X, OpIndex = op.Index, Threads = 1L << (n - 1 - nc), FixedMask = ctrl | t, CtrlMask = ctrl, A = t });
-                return;
-            }
-            case QiboOpKind.Swap:
-            {
-                long a = 1L << op.Targets[0], b = 1L << op.Targets[1];
-                plan.Add(new Planned { Step = Step.Swap, OpIndex = op.Index, Threads = 1L << (n - 2 - nc), FixedMask = ctrl | a | b, CtrlMask = ctrl, A = a, B = b });
-                return;
-            }
-            case QiboOpKind.Diagonal:
-                PlanDiagonal(op, ctrl, new ReadOnlySpan<double>(op.Matrix, 2 << op.Targets.Length), plan, consts, masks);
-                return;
-            case QiboOpKind.Matrix:
-                PlanMatrix(op, ctrl, new ReadOnlySpan<double>(op.Matrix, 2 << (2 * op.Targets.Length)), plan, consts, masks);
-                return;
+            _staging?.Dispose();
+            _staging = null;
+            _staging = _backend.Device.AllocateHost(Math.Max(bytes * 2, 4096));
         }
-        Complex[] block = [];
-        if (op.Kind == QiboOpKind.GeneralizedFSim)
+        if (_batch == null || _batch.Bytes < bytes)
         {
-            block = new Complex[4];
-            for (int i = 0; i < 4; i++) block[i] = new Complex(op.Matrix[2 * i], op.Matrix[2 * i + 1]);
+            _batch?.Dispose();
+            _batch = null;
+            _batch = _backend.Device.Allocate(Math.Max(bytes * 2, 4096), sizeof(long), "the batch's matrices and target masks");
         }
-        Complex[] matrix = OpMatrices.Of(op.Kind, op.Params, block);
-        int dim = 1 << op.Targets.Length;
-        if (OpMatrices.IsDiagonal(op.Kind))
+        byte* staging = (byte*)_staging.Pointer;
+        if (Single)
         {
-            var diagonal = new double[2 * dim];
-            for (int i = 0; i < dim; i++)
-            {
-                diagonal[2 * i] = matrix[i * dim + i].Real;
-                diagonal[2 * i + 1] = matrix[i * dim + i].Imaginary;
-            }
-            PlanDiagonal(op, ctrl, diagonal, plan, consts, masks);
-            return;
-        }
-        var dense = new double[2 * matrix.Length];
-        for (int i = 0; i < matrix.Length; i++)
-        {
-            dense[2 * i] = matrix[i].Real;
-            dense[2 * i + 1] = matrix[i].Imaginary;
-        }
-        PlanMatrix(op, ctrl, dense, plan, consts, masks);
-    }
-
-    /// <summary>Routes a dense matrix: diagonal ones, X and SWAP to their specialisations, else by size.</summary>
-    private void PlanMatrix(in DecodedOp op, long ctrl, ReadOnlySpan<double> m, List<Planned> plan, List<double> consts, List<long> masks)
-    {
-        int k = op.Targets.Length, dim = 1 << k, n = NQubits, nc = op.Controls.Length;
-        if (MatrixShape.DiagonalOrNull(m, dim) is { } d)
-        {
-            PlanDiagonal(op, ctrl, d, plan, consts, masks);
-            return;
-        }
-        long targets = 0;
-        foreach (int t in op.Targets) targets |= 1L << t;
-        var step = new Planned { OpIndex = op.Index, Threads = 1L << (n - k - nc), FixedMask = ctrl | targets, CtrlMask = ctrl };
-        if (k == 1 && m.SequenceEqual([0, 0, 1, 0, 1, 0, 0, 0]))
-        {
-            step.Step = Step.X;
-            step.A = targets;
-        }
-        else if (k == 2 && m.SequenceEqual(SwapMatrix))
-        {
-            step.Step = Step.Swap;
-            step.A = 1L << op.Targets[0];
-            step.B = 1L << op.Targets[1];
+            float* f = (float*)staging;
+            for (int i = 0; i < constCount; i++) f[i] = (float)plan.Consts[i];
         }
         else
         {
-            step.M = consts.Count;
-            foreach (double v in m) consts.Add(v);
-            switch (k)
-            {
-                case 1:
-                    step.Step = Step.OneQubit;
-                    step.A = targets;
-                    break;
-                case 2:
-                    step.Step = Step.TwoQubit;
-                    step.A = 1L << op.Targets[0];
-                    step.B = 1L << op.Targets[1];
-                    break;
-                default:
-                    if (k > GpuBackend.MaxMatrixTargets)
-                        throw GpuException.Unsupported($"op {op.Index}: a {k}-qubit matrix; this backend applies matrices on at most {GpuBackend.MaxMatrixTargets}", op.Index);
-                    step.Step = Step.Dense;
-                    step.K = k;
-                    step.MaskOffset = masks.Count;
-                    foreach (int t in op.Targets) masks.Add(1L << t);
-                    break;
-            }
+            System.Runtime.InteropServices.CollectionsMarshal.AsSpan(plan.Consts).CopyTo(new Span<double>(staging, (int)constCount));
         }
-        plan.Add(step);
+        System.Runtime.InteropServices.CollectionsMarshal.AsSpan(plan.Masks).CopyTo(new Span<long>(staging + maskStart, (int)maskCount));
+        if (bytes > 0) _queue.WriteAsync(_batch, 0, _staging, bytes);
+        return (new DeviceView(_batch, 0, constCount, _elementSize), new DeviceView(_batch, (long)(maskStart / sizeof(long)), maskCount, sizeof(long)));
     }
 
-    private static readonly double[] SwapMatrix =
-    [
-        1, 0, 0, 0, 0, 0, 0, 0,
-        0, 0, 0, 0, 1, 0, 0, 0,
-        0, 0, 1, 0, 0, 0, 0, 0,
-        0, 0, 0, 0, 0, 0, 1, 0,
-    ];
-
-    /// <summary>
-    /// Routes a diagonal: the identity is dropped, diag(1, ..., 1, phase) (Z, S, T, U1, CZ, ...) multiplies one
-    /// amplitude in 2^k by the phase, anything else goes to the general diagonal kernel.
-    /// </summary>
-    private void PlanDiagonal(in DecodedOp op, long ctrl, ReadOnlySpan<double> d, List<Planned> plan, List<double> consts, List<long> masks)
+    private DeviceBuffer Decisions(int measures)
     {
-        int k = op.Targets.Length, dim = 1 << k, n = NQubits, nc = op.Controls.Length;
-        bool leadingOnes = true;
-        for (int i = 0; i < dim - 1 && leadingOnes; i++) leadingOnes = d[2 * i] == 1 && d[2 * i + 1] == 0;
-        if (leadingOnes)
+        long elements = 3L * measures;
+        if (_decisions == null || _decisions.Elements < elements)
         {
-            double re = d[2 * (dim - 1)], im = d[2 * (dim - 1) + 1];
-            if (re == 1 && im == 0) return;
-            long ones = ctrl;
-            foreach (int t in op.Targets) ones |= 1L << t;
-            plan.Add(new Planned { Step = Step.Phase, OpIndex = op.Index, Threads = 1L << (n - k - nc), FixedMask = ones, A = ones, Re = re, Im = im });
-            return;
+            _decisions?.Dispose();
+            _decisions = null;
+            _decisions = _backend.Device.Allocate((ulong)Math.Max(2 * elements, 64) * (ulong)_elementSize, _elementSize, "MEASURE outcomes");
         }
-        var step = new Planned
-        {
-            Step = Step.Diagonal, OpIndex = op.Index, Threads = 1L << (n - nc), FixedMask = ctrl, CtrlMask = ctrl, K = k,
-            MaskOffset = masks.Count, M = consts.Count,
-        };
-        foreach (int t in op.Targets) masks.Add(1L << t);
-        foreach (double v in d) consts.Add(v);
-        plan.Add(step);
+        return _decisions;
     }
 
     /// <summary>
-    /// The header's MEASURE: p0 = P(target = 0) / norm, outcome 1 iff r &gt;= p0, collapse and renormalise (scale
-    /// 1/sqrt(P(outcome))), write the classical bit.
+    /// The header's MEASURE, on the device: P(target = 0) and P(target = 1) reduced to at most 64 partial sums each,
+    /// then one thread decides (p0 = P0 / norm, outcome 1 iff r &gt;= p0, scale 1/sqrt(P(outcome))) and the
+    /// collapse reads its decision. No host round trip.
     /// </summary>
-    private void Measure(in Planned p, double r, byte* cbits)
+    private void EnqueueMeasure(in Planned p, DeviceView masks, DeviceBuffer decisions)
     {
-        double* probabilities = stackalloc double[2];
-        int bit = BitOperations.TrailingZeroCount(p.A);
-        Marginal([bit], probabilities);
-        double total = probabilities[0] + probabilities[1];
-        if (!(total > 0) || double.IsInfinity(total))
-            throw GpuException.Invalid($"op {p.OpIndex} (MEASURE): the state's norm is {total}; cannot measure it", p.OpIndex);
-        double p0 = probabilities[0] / total;
-        int outcome = r >= p0 ? 1 : 0;
-        double scale = 1 / Math.Sqrt(outcome == 0 ? probabilities[0] : probabilities[1]);
-        Kernels.Collapse(_queue, Single, Length / 2, Amplitudes, p.A, outcome == 1 ? p.A : 0, scale);
-        if (p.Cbit >= 0) cbits[p.Cbit] = (byte)outcome;
+        (int buffer, long groups) = EnqueuePartials(masks, p.MaskOffset, 1, p.A, finalGroupBits: 6);
+        double hi = Single ? (float)p.Random : p.Random, lo = Single ? p.Random - hi : 0;
+        Kernels.MeasureDecide(_queue, Single, 1, Scratch(buffer, 2 * groups), decisions, groups, p.Slot, hi, lo);
+        Kernels.Collapse(_queue, Single, Length / 2, Amplitudes, decisions, p.A, p.Slot);
+    }
+
+    /// <summary>Reads every MEASURE's decision in one copy: classical bits, or the first MEASURE whose state had no norm.</summary>
+    private void ReadOutcomes(GpuPlan plan, DeviceBuffer decisions, byte* cbits)
+    {
+        int count = 3 * plan.Measures;
+        double[] read = new double[count];
+        if (Single)
+        {
+            float[] f = new float[count];
+            fixed (float* pf = f) _queue.Read(decisions, 0, pf, (ulong)count * sizeof(float));
+            for (int i = 0; i < count; i++) read[i] = f[i];
+        }
+        else
+        {
+            fixed (double* pd = read) _queue.Read(decisions, 0, pd, (ulong)count * sizeof(double));
+        }
+        foreach (Planned p in plan.Steps)
+        {
+            if (p.Step != Step.Measure) continue;
+            double outcome = read[3 * p.Slot], total = read[3 * p.Slot + 2];
+            if (outcome is not (0 or 1))
+                throw GpuException.Invalid($"op {p.OpIndex} (MEASURE): the state's norm is {total}; cannot measure it", p.OpIndex);
+            if (p.Cbit >= 0) cbits[p.Cbit] = (byte)outcome;
+        }
     }
 
     // ---- probabilities and sampling -------------------------------------------------------------------------
 
+    /// <summary>Receives the marginal probabilities of outcomes [first, first + values.Length), in the listed order.</summary>
+    private delegate void WindowSink(long first, ReadOnlySpan<double> values);
+
     /// <summary>
-    /// Fills output[0 .. 2^bits.Length) with the marginal probabilities of amplitude bits <paramref name="bits"/>
-    /// (first listed = most significant bit of the outcome). The device sums |a|^2 per outcome into partial sums
-    /// (<see cref="Kernels.MarginalPartial"/>), folds them down to at most 64 per outcome
-    /// (<see cref="Kernels.SumRuns"/>), and the host adds those in double, always in the same order.
+    /// Enqueues the first passes of a marginal over m listed bits (masks at masks[maskOffset ..]) and folds the
+    /// partial sums until each outcome has 2^finalGroupBits of them (or fewer); returns the scratch buffer holding them
+    /// (outcome o's at [o * groups ..]) and the number of groups. Threads: about <see cref="Device.ReductionThreads"/>,
+    /// so the first pass fills the device whatever its size.
     /// </summary>
-    public void Marginal(ReadOnlySpan<int> bits, double* output)
+    private (int Buffer, long Groups) EnqueuePartials(DeviceView masks, long maskOffset, int m, long chosen, int finalGroupBits)
     {
-        int m = bits.Length, n = NQubits;
-        long chosen = 0;
-        foreach (int b in bits) chosen |= 1L << b;
-        int free = n - m;
-        int groupBits = Math.Clamp(16 - m, 0, free);
+        int free = NQubits - m;
+        int targetBits = BitOperations.Log2((ulong)_backend.Device.ReductionThreads);
+        int groupBits = Math.Clamp(targetBits - m, 0, free);
         long perThread = 1L << (free - groupBits);
         long count = 1L << (m + groupBits);
         int current = 0;
-        DeviceBuffer first = Scratch(0, count);
-        Kernels.MarginalPartial(_queue, Single, count, Amplitudes, first, chosen, groupBits, perThread);
-        while (groupBits > 6)
+        Kernels.MarginalPartial(_queue, Single, count, Amplitudes, Scratch(0, count), masks, 0, chosen, m, maskOffset, groupBits, perThread);
+        while (groupBits > finalGroupBits)
         {
-            int fold = Math.Min(groupBits - 6, 8);
+            int fold = Math.Min(groupBits - finalGroupBits, 8);
             long next = count >> fold;
             DeviceBuffer input = Scratch(current, count), result = Scratch(1 - current, next);
             Kernels.SumRuns(_queue, Single, next, input, result, 1L << fold);
@@ -379,58 +289,103 @@ internal sealed unsafe class GpuState : IDisposable
             count = next;
             groupBits -= fold;
         }
-        long outcomes = 1L << m, groups = 1L << groupBits;
-        double[] compressed = new double[outcomes];
-        if (Single)
-        {
-            float[] values = new float[count];
-            fixed (float* v = values) _queue.Read(Scratch(current, count), 0, v, (ulong)count * sizeof(float));
-            for (long o = 0; o < outcomes; o++)
-            {
-                double s = 0;
-                for (long g = 0; g < groups; g++) s += values[o * groups + g];
-                compressed[o] = s;
-            }
-        }
-        else
-        {
-            double[] values = new double[count];
-            fixed (double* v = values) _queue.Read(Scratch(current, count), 0, v, (ulong)count * sizeof(double));
-            for (long o = 0; o < outcomes; o++)
-            {
-                double s = 0;
-                for (long g = 0; g < groups; g++) s += values[o * groups + g];
-                compressed[o] = s;
-            }
-        }
-        Native.SignalGuard.Repair();
+        return (current, 1L << groupBits);
+    }
 
-        // compressed[o]: bit j of o is the j-th lowest chosen amplitude bit. Reorder to the listed order.
-        int[] sorted = bits.ToArray();
-        Array.Sort(sorted);
-        var position = new int[m];
-        bool identity = true;
+    /// <summary>
+    /// The marginal probabilities of amplitude bits <paramref name="bits"/> (first listed = most significant bit of
+    /// the outcome), delivered in windows of at most 2^22 outcomes in increasing order. The device sums |a|^2 per
+    /// outcome with compensated summation in a fixed order; the host adds the last partial sums (at most 64 per
+    /// outcome) in double. Above 2^22 outcomes each window is computed alone, so no buffer, on the host or the
+    /// device, has 2^m entries.
+    /// </summary>
+    private void Marginal(ReadOnlySpan<int> bits, WindowSink sink)
+    {
+        int m = bits.Length, n = NQubits;
+        long chosen = 0;
+        long* listed = stackalloc long[Math.Max(m, 1)];
         for (int i = 0; i < m; i++)
         {
-            position[i] = Array.IndexOf(sorted, bits[i]);
-            identity &= position[i] == m - 1 - i;
+            listed[i] = 1L << bits[i];
+            chosen |= listed[i];
         }
-        if (identity)
+        DeviceBuffer masks = BitMasks(listed, m);
+        if (m >= WindowBits)
         {
-            compressed.AsSpan().CopyTo(new Span<double>(output, (int)outcomes));
+            long window = 1L << WindowBits, perThread = 1L << (n - m);
+            double* values = (double*)NativeMemory.Alloc((nuint)window, sizeof(double));
+            void* raw = NativeMemory.Alloc((nuint)window, (nuint)_elementSize);
+            try
+            {
+                for (long first = 0; first < 1L << m; first += window)
+                {
+                    DeviceBuffer partials = Scratch(0, window);
+                    Kernels.MarginalPartial(_queue, Single, window, Amplitudes, partials, masks, first, chosen, m, 0, 0, perThread);
+                    _queue.Read(partials, 0, raw, (ulong)(window * _elementSize));
+                    Widen(raw, values, window);
+                    sink(first, new ReadOnlySpan<double>(values, (int)window));
+                }
+            }
+            finally
+            {
+                NativeMemory.Free(values);
+                NativeMemory.Free(raw);
+                Native.SignalGuard.Repair();
+            }
             return;
         }
-        for (long o = 0; o < outcomes; o++)
+        int finalGroupBits = Math.Clamp(12 - m, 0, 6);
+        (int buffer, long groups) = EnqueuePartials(masks, 0, m, chosen, finalGroupBits);
+        long outcomes = 1L << m, count = outcomes * groups;
+        void* partialValues = NativeMemory.Alloc((nuint)count, (nuint)_elementSize);
+        double* sums = (double*)NativeMemory.Alloc((nuint)outcomes, sizeof(double));
+        try
         {
-            long listed = 0;
-            for (int i = 0; i < m; i++) listed |= ((o >> position[i]) & 1) << (m - 1 - i);
-            output[listed] = compressed[o];
+            _queue.Read(Scratch(buffer, count), 0, partialValues, (ulong)(count * _elementSize));
+            for (long o = 0; o < outcomes; o++)
+            {
+                double s = 0;
+                for (long g = 0; g < groups; g++) s += Single ? ((float*)partialValues)[o * groups + g] : ((double*)partialValues)[o * groups + g];
+                sums[o] = s;
+            }
+            sink(0, new ReadOnlySpan<double>(sums, (int)outcomes));
+        }
+        finally
+        {
+            NativeMemory.Free(partialValues);
+            NativeMemory.Free(sums);
+            Native.SignalGuard.Repair();
         }
     }
+
+    private void Widen(void* raw, double* values, long count)
+    {
+        if (!Single)
+        {
+            Buffer.MemoryCopy(raw, values, count * sizeof(double), count * sizeof(double));
+            return;
+        }
+        float* f = (float*)raw;
+        for (long i = 0; i < count; i++) values[i] = f[i];
+    }
+
+    /// <summary>Uploads the listed bits' masks for a marginal (a few bytes, synchronously).</summary>
+    private DeviceBuffer BitMasks(long* listed, int m)
+    {
+        _bitMasks ??= _backend.Device.Allocate(64 * sizeof(long), sizeof(long), "the marginal's qubit masks");
+        _queue.Write(_bitMasks, 0, listed, (ulong)m * sizeof(long));
+        return _bitMasks;
+    }
+
+    /// <summary>Fills output[0 .. 2^bits.Length) with the marginal probabilities of <paramref name="bits"/>, first listed = most significant.</summary>
+    public void Marginal(ReadOnlySpan<int> bits, double* output) =>
+        Marginal(bits, (first, values) => values.CopyTo(new Span<double>(output + first, values.Length)));
 
     /// <summary>
     /// Shots drawn from the marginal of <paramref name="bits"/> with the header's exact rule: cumulative sums
     /// p[0] + ... + p[i] in increasing i in double; shot s is the smallest i with r_s * total below the i-th sum.
+    /// Above 2^22 outcomes the marginal is streamed twice (once for the total, once with the shots in increasing order
+    /// of r) instead of holding 2^m cumulative sums.
     /// </summary>
     public void Sample(ReadOnlySpan<int> bits, ulong shots, double* randoms, ulong* outcomes)
     {
@@ -439,46 +394,55 @@ internal sealed unsafe class GpuState : IDisposable
             double r = randoms[s];
             if (!(r >= 0 && r < 1)) throw GpuException.Invalid($"sample: randoms[{s}] = {r} is not in [0, 1)");
         }
-        long size = 1L << bits.Length;
-        double[] cumulative;
+        // Small marginals are computed once and kept; large ones are streamed twice (the device's sums are deterministic).
+        double* cached = null;
+        if (bits.Length < WindowBits)
+        {
+            cached = (double*)NativeMemory.Alloc((nuint)(1L << bits.Length), sizeof(double));
+            Marginal(bits, cached);
+        }
+        int[] listed = bits.ToArray();
+        void Each(WindowSink sink)
+        {
+            if (cached != null) sink(0, new ReadOnlySpan<double>(cached, 1 << listed.Length));
+            else Marginal(listed, sink);
+        }
         try
         {
-            cumulative = new double[size];
-        }
-        catch (OutOfMemoryException)
-        {
-            throw GpuException.OutOfMemory($"out of host memory: cannot allocate {size * sizeof(double)} bytes for the marginal distribution of {bits.Length} qubits");
-        }
-        fixed (double* c = cumulative)
-        {
-            Marginal(bits, c);
-            for (long i = 1; i < size; i++) c[i] += c[i - 1];
-            double total = c[size - 1];
+            double total = 0;
+            Each((first, values) =>
+            {
+                foreach (double v in values) total += v;
+            });
             if (!(total > 0) || double.IsInfinity(total))
                 throw GpuException.Invalid($"sample: the state's norm is {total}; cannot sample from it");
-            // r < 1 guarantees r * total < total, but rounding can make them equal: such a shot falls on the last
-            // outcome with non-zero probability (the first whose cumulative sum reaches the total).
-            long last = FirstAbove(c, size, total, inclusive: true);
-            for (ulong s = 0; s < shots; s++)
+            var order = new long[shots];
+            var keys = new double[shots];
+            for (long s = 0; s < (long)shots; s++)
             {
-                long i = FirstAbove(c, size, randoms[s] * total, inclusive: false);
-                outcomes[s] = (ulong)(i < size ? i : last);
+                order[s] = s;
+                keys[s] = randoms[s] * total;
             }
+            Array.Sort(keys, order);
+            long next = 0, last = -1;
+            double cumulative = 0;
+            Each((first, values) =>
+            {
+                for (int j = 0; j < values.Length; j++)
+                {
+                    cumulative += values[j];
+                    while (next < keys.Length && keys[next] < cumulative) outcomes[order[next++]] = (ulong)(first + j);
+                    // r < 1 guarantees r * total < total, but rounding can make them equal: such a shot falls on the last
+                    // outcome with non-zero probability (the first whose cumulative sum reaches the total).
+                    if (last < 0 && total <= cumulative) last = first + j;
+                }
+            });
+            while (next < keys.Length) outcomes[order[next++]] = (ulong)last;
         }
-    }
-
-    /// <summary>Smallest i with x &lt; c[i] (or x &lt;= c[i] when inclusive); <paramref name="size"/> if none.</summary>
-    private static long FirstAbove(double* c, long size, double x, bool inclusive)
-    {
-        long lo = 0, hi = size;
-        while (lo < hi)
+        finally
         {
-            long mid = lo + ((hi - lo) >> 1);
-            bool above = inclusive ? x <= c[mid] : x < c[mid];
-            if (above) hi = mid;
-            else lo = mid + 1;
+            if (cached != null) NativeMemory.Free(cached);
         }
-        return lo;
     }
 
     // ---- device buffers -------------------------------------------------------------------------------------
@@ -495,55 +459,20 @@ internal sealed unsafe class GpuState : IDisposable
         return buffer;
     }
 
-    /// <summary>Copies the batch's matrices to the device in the state's precision (one copy per batch).</summary>
-    private DeviceBuffer Upload(ref DeviceBuffer? buffer, ReadOnlySpan<double> values)
-    {
-        long elements = Math.Max(values.Length, 64);
-        if (buffer == null || buffer.Elements < values.Length)
-        {
-            buffer?.Dispose();
-            buffer = null;
-            buffer = _backend.Device.Allocate((ulong)Math.Max(elements, 2L * values.Length) * (ulong)_elementSize, _elementSize, "the batch's matrices");
-        }
-        if (values.Length == 0) return buffer;
-        if (Single)
-        {
-            float[] narrow = new float[values.Length];
-            for (int i = 0; i < values.Length; i++) narrow[i] = (float)values[i];
-            fixed (float* p = narrow) _queue.Write(buffer, 0, p, (ulong)narrow.Length * sizeof(float));
-        }
-        else
-        {
-            fixed (double* p = values) _queue.Write(buffer, 0, p, (ulong)values.Length * sizeof(double));
-        }
-        return buffer;
-    }
-
-    private DeviceBuffer UploadMasks(ReadOnlySpan<long> values)
-    {
-        if (_masks == null || _masks.Elements < values.Length)
-        {
-            _masks?.Dispose();
-            _masks = null;
-            _masks = _backend.Device.Allocate((ulong)Math.Max(64, 2L * values.Length) * sizeof(long), sizeof(long), "the batch's target masks");
-        }
-        if (values.Length > 0)
-        {
-            fixed (long* p = values) _queue.Write(_masks, 0, p, (ulong)values.Length * sizeof(long));
-        }
-        return _masks;
-    }
-
     /// <summary>Frees the device memory and the queue.</summary>
     public void Dispose()
     {
         _queue.Dispose();
         _amplitudes?.Dispose();
         _amplitudes = null;
-        _consts?.Dispose();
-        _consts = null;
-        _masks?.Dispose();
-        _masks = null;
+        _batch?.Dispose();
+        _batch = null;
+        _staging?.Dispose();
+        _staging = null;
+        _decisions?.Dispose();
+        _decisions = null;
+        _bitMasks?.Dispose();
+        _bitMasks = null;
         for (int i = 0; i < _scratch.Length; i++)
         {
             _scratch[i]?.Dispose();

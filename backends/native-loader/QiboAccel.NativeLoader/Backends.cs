@@ -40,15 +40,17 @@ public static class Backends
             if (!spec.Path.EndsWith(".json", StringComparison.Ordinal)) return spec.Path;
             return ReadManifest(spec.Path).LibraryPath;
         }
+        // Read manifests in search order and stop at the first of this name: no other manifest's library is loaded.
         var problems = new List<string>();
-        var all = BackendDiscovery.FindAll(problems);
-        BackendManifest? manifest = all.FirstOrDefault(m => m.Name == spec.Name);
+        BackendManifest? manifest = BackendDiscovery.Find(spec.Name!, problems);
         if (manifest is null)
         {
-            string known = all.Count == 0 ? "none found" : string.Join(", ", all.Select(m => m.Name));
+            var all = BackendDiscovery.FindAll();
+            string known = all.Count == 0 ? "none found" : string.Join(", ", all.Select(m => m.ListAs.Count > 0 ? string.Join(", ", m.ListAs) : m.Name));
             string hint = spec.Text.Contains('@') ? $" (the '{spec.Name}' language bridge is not installed)" : "";
+            string skipped = problems.Count == 0 ? "" : $"; {problems.Count} manifest folder(s) or manifest(s) were skipped (qiboaccel backends says why)";
             throw new BackendException(QiboErrorCode.InvalidArgument,
-                $"unknown backend '{spec.Text}'{hint}; installed: {known}. Searched: {string.Join(":", BackendDiscovery.SearchPaths())}");
+                $"unknown backend '{Safety.MessageText.Clip(spec.Text)}'{hint}; installed: {known}{skipped}. Searched: {string.Join(":", BackendDiscovery.SearchPaths())}");
         }
         CheckAbi(manifest);
         return manifest.LibraryPath;
@@ -56,6 +58,11 @@ public static class Backends
 
     private static BackendManifest ReadManifest(string path)
     {
+        if (File.Exists(path) && Safety.UnixFile.Distrust(path) is { } distrust)
+        {
+            throw new BackendException(QiboErrorCode.InvalidArgument,
+                $"refusing backend manifest '{Safety.MessageText.Clip(path, 200)}': {distrust} (another user could have placed or could replace it)");
+        }
         try
         {
             var manifest = BackendManifest.Read(path);

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using QiboAccel.Abi;
+using QiboAccel.Safety;
 
 namespace QiboAccel.NativeLoader;
 
@@ -43,19 +44,28 @@ internal sealed unsafe class LoadedLibrary
 
     private static LoadedLibrary Load(string path)
     {
+        string quoted = $"'{MessageText.Clip(path, 200)}'";
         if (!File.Exists(path))
         {
-            throw new BackendException(QiboErrorCode.InvalidArgument, $"backend library '{path}' does not exist");
+            throw new BackendException(QiboErrorCode.InvalidArgument, $"backend library {quoted} does not exist");
         }
-        CheckElf(path);
-        nint handle;
-        try
+        // Everything that can be decided from the file is decided before dlopen, which maps it and runs its constructors:
+        // what it is (reading it runs nothing), then who could have put it there.
+        if (ElfImage.Problem(path, Abi.AbiVersion.EntryPoint) is { } problem)
         {
-            handle = NativeLibrary.Load(path);
+            throw new BackendException(QiboErrorCode.InvalidArgument, problem.StartsWith("does not export", StringComparison.Ordinal)
+                ? $"{quoted} is not a QiboAccel backend: it {problem}"
+                : $"{quoted} {problem}");
         }
-        catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
+        if (UnixFile.Distrust(path) is { } distrust)
         {
-            throw new BackendException(QiboErrorCode.InvalidArgument, $"cannot load backend library '{path}': {e.Message}", inner: e);
+            throw new BackendException(QiboErrorCode.InvalidArgument,
+                $"refusing to load backend library {quoted}: {distrust} (another user could have placed or could replace it)");
+        }
+        nint handle = DlOpen(path, out string? dlError);
+        if (handle == 0)
+        {
+            throw new BackendException(QiboErrorCode.InvalidArgument, $"cannot load backend library {quoted}: {MessageText.Clip(dlError ?? "dlopen failed", 300)}");
         }
         if (!NativeLibrary.TryGetExport(handle, Abi.AbiVersion.EntryPoint, out nint entry))
         {
@@ -130,22 +140,31 @@ internal sealed unsafe class LoadedLibrary
         return copy; // lives as long as the process, like the library
     }
 
-    private static void CheckElf(string path)
+    private const int RtldNow = 0x2;
+
+    [DllImport("libc.so.6", EntryPoint = "dlopen")]
+    private static extern nint DlOpenNative(byte* file, int mode);
+
+    [DllImport("libc.so.6", EntryPoint = "dlerror")]
+    private static extern byte* DlError();
+
+    /// <summary>
+    /// dlopen with RTLD_NOW (an unresolved symbol fails here, not at the first call) and RTLD_LOCAL; on failure the
+    /// dynamic linker's own one-line reason instead of .NET's multi-line advice.
+    /// </summary>
+    private static nint DlOpen(string path, out string? error)
     {
-        Span<byte> magic = stackalloc byte[4];
-        int read;
-        try
+        byte[] utf8 = System.Text.Encoding.UTF8.GetBytes(path + "\0");
+        DlError(); // clears an earlier error (and binds the import)
+        nint handle;
+        fixed (byte* p = utf8) handle = DlOpenNative(p, RtldNow);
+        if (handle != 0)
         {
-            using var f = File.OpenRead(path);
-            read = f.Read(magic);
+            error = null;
+            return handle;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new BackendException(QiboErrorCode.InvalidArgument, $"cannot read backend library '{path}': {e.Message}", inner: e);
-        }
-        if (read < 4 || magic[0] != 0x7f || magic[1] != (byte)'E' || magic[2] != (byte)'L' || magic[3] != (byte)'F')
-        {
-            throw new BackendException(QiboErrorCode.InvalidArgument, $"'{path}' is not a shared library (no ELF header)");
-        }
+        byte* text = DlError();
+        error = text == null ? null : Marshal.PtrToStringUTF8((nint)text)?.ReplaceLineEndings(" ");
+        return 0;
     }
 }

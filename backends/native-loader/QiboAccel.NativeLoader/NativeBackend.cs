@@ -96,9 +96,18 @@ internal sealed unsafe class NativeBackend : IBackend
                 $"backend '{name}' ({Library.Path}) does not declare MATRIX and MEASURE, which every backend must implement");
         }
         if (precisions.Count == 0) throw new BackendException(QiboErrorCode.InvalidArgument, $"backend '{name}' declares no precision");
+        // Capabilities are clamped to what can mean anything: 2^32-1 qubits or matrix targets is a lie, not a promise.
         return new BackendInfo(name, Utf8(info.Version), Utf8(info.Description), Utf8(info.Device), (int)Math.Min(info.MaxQubits, 63),
-            precisions, (int)info.MaxMatrixTargets, native, Library.Path, Library.AbiVersion);
+            precisions, (int)Math.Min(info.MaxMatrixTargets, 63), native, Library.Path, Library.AbiVersion);
     }
 
-    private static string Utf8(byte* text) => text == null ? "" : Marshal.PtrToStringUTF8((nint)text) ?? "";
+    /// <summary>A backend's string, at most 256 characters of one line (it ends up in messages and tables).</summary>
+    private static string Utf8(byte* text)
+    {
+        if (text == null) return "";
+        int length = 0;
+        while (length < 4096 && text[length] != 0) length++;
+        string value = System.Text.Encoding.UTF8.GetString(text, length);
+        return Safety.MessageText.Clip(value, 256);
+    }
 }

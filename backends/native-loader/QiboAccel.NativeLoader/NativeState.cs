@@ -122,14 +122,24 @@ internal sealed unsafe class NativeState : IQuantumState
             if (Precision == Precision.Double)
             {
                 fixed (Complex* p = destination) CopyAmplitudes(Api->StateGetAmplitudes, offset, destination.Length, p);
-                return;
             }
-            var buffer = new float[2 * Math.Min(destination.Length, ConversionChunk)];
-            for (int done = 0; done < destination.Length; done += buffer.Length / 2)
+            else
             {
-                int n = Math.Min(buffer.Length / 2, destination.Length - done);
-                fixed (float* p = buffer) CopyAmplitudes(Api->StateGetAmplitudes, offset + done, n, p);
-                for (int i = 0; i < n; i++) destination[done + i] = new Complex(buffer[2 * i], buffer[2 * i + 1]);
+                var buffer = new float[2 * Math.Min(destination.Length, ConversionChunk)];
+                for (int done = 0; done < destination.Length; done += buffer.Length / 2)
+                {
+                    int n = Math.Min(buffer.Length / 2, destination.Length - done);
+                    fixed (float* p = buffer) CopyAmplitudes(Api->StateGetAmplitudes, offset + done, n, p);
+                    for (int i = 0; i < n; i++) destination[done + i] = new Complex(buffer[2 * i], buffer[2 * i + 1]);
+                }
+            }
+        }
+        // The host does not trust what a backend hands back: a NaN would become a NaN expectation value or invalid JSON.
+        for (int i = 0; i < destination.Length; i++)
+        {
+            if (!double.IsFinite(destination[i].Real) || !double.IsFinite(destination[i].Imaginary))
+            {
+                throw Untrustworthy($"state_get_amplitudes returned a non-finite amplitude ({destination[i]}) at index {offset + i}");
             }
         }
     }
@@ -161,6 +171,10 @@ internal sealed unsafe class NativeState : IQuantumState
     public double[] Probabilities(ReadOnlySpan<int> qubits)
     {
         uint[] targets = CheckQubits(qubits);
+        if (1L << targets.Length > Array.MaxLength)
+        {
+            throw new BackendException(QiboErrorCode.OutOfMemory, $"the probabilities of {targets.Length} qubits do not fit in one .NET array (at most {Array.MaxLength} entries)");
+        }
         if (Api->StateProbabilities == null) return SamplingRule.Marginal(ReadAll(), NQubits, qubits);
         var result = new double[1L << targets.Length];
         lock (_lock)
@@ -177,6 +191,14 @@ internal sealed unsafe class NativeState : IQuantumState
                     Out = o,
                 };
                 Check(Api->StateProbabilities(&args));
+            }
+        }
+        for (int i = 0; i < result.Length; i++)
+        {
+            // Sums of |a|^2 are never negative; allow for nothing but finite, non-negative values.
+            if (!double.IsFinite(result[i]) || result[i] < 0)
+            {
+                throw Untrustworthy($"state_probabilities returned {result[i].ToString(System.Globalization.CultureInfo.InvariantCulture)} for outcome {i}, which is not a probability");
             }
         }
         return result;
@@ -208,6 +230,14 @@ internal sealed unsafe class NativeState : IQuantumState
                     Outcomes = o,
                 };
                 Check(Api->StateSample(&args));
+            }
+        }
+        ulong outcomesCount = 1UL << targets.Length;
+        for (int s = 0; s < randoms.Length; s++)
+        {
+            if (outcomes[s] >= outcomesCount)
+            {
+                throw Untrustworthy($"state_sample returned outcome {outcomes[s]} for shot {s}, but {targets.Length} sampled qubit(s) have outcomes 0..{outcomesCount - 1}");
             }
         }
     }
@@ -269,6 +299,7 @@ internal sealed unsafe class NativeState : IQuantumState
                     TermSize = (uint)sizeof(QiboPauliTerm),
                 };
                 Check(Api->StateExpectation(&args));
+                if (!double.IsFinite(args.Out)) throw Untrustworthy($"state_expectation returned {args.Out}");
                 return args.Out;
             }
         }
@@ -304,6 +335,9 @@ internal sealed unsafe class NativeState : IQuantumState
         }
     }
 
+    private BackendException Untrustworthy(string what)
+        => new(QiboErrorCode.Internal, $"backend '{_backend.Specifier}' ({_backend.Library.Path}) is faulty: {what}");
+
     public void Dispose()
     {
         lock (_lock)
@@ -330,6 +364,10 @@ internal sealed unsafe class NativeState : IQuantumState
 
     private Complex[] ReadAll()
     {
+        if (Size > Array.MaxLength)
+        {
+            throw new BackendException(QiboErrorCode.OutOfMemory, $"the backend has no probabilities slot, and a copy of its {NQubits}-qubit state does not fit in one .NET array");
+        }
         var all = new Complex[Size];
         GetAmplitudes(0, all);
         return all;

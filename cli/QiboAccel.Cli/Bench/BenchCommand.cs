@@ -26,7 +26,18 @@ internal static class BenchCommand
         int repeat = (int)(cl.Integer("repeat", 1, 1000) ?? 3);
         string? jsonPath = cl.Value("json"), csvPath = cl.Value("csv"), svgPath = cl.Value("svg");
         cl.RejectUnknown();
-        if (cl.Positionals.Count > 0) throw new UsageException($"bench takes no positional arguments (got '{cl.Positionals[0]}')");
+        if (cl.Positionals.Count > 0) throw new UsageException($"bench takes no positional arguments (got '{QiboAccel.Safety.MessageText.Clip(cl.Positionals[0], 60)}')");
+        // Output files are checked before the benchmark runs, not after minutes of work.
+        foreach (var (option, path) in new[] { ("--json", jsonPath), ("--csv", csvPath), ("--svg", svgPath) })
+        {
+            if (path is null) continue;
+            string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (folder is not null && !Directory.Exists(folder))
+            {
+                throw new UsageException($"{option} {QiboAccel.Safety.MessageText.Clip(path, 100)}: the folder '{QiboAccel.Safety.MessageText.Clip(folder, 100)}' does not exist");
+            }
+            if (Directory.Exists(path)) throw new UsageException($"{option} {QiboAccel.Safety.MessageText.Clip(path, 100)} is a folder; give a file name");
+        }
 
         var backends = new List<IBackend>();
         try
@@ -45,11 +56,12 @@ internal static class BenchCommand
                 for (int n = lo; n <= hi; n++) jobs.Add((name, BenchmarkCircuits.Create(name, n)));
             }
             // STREAM-like bandwidth, measured once on a buffer large enough that thread start-up does not count
-            // (at least 256 MiB, or the largest state of the run).
-            int largest = jobs.Max(j => j.Circuit.NQubits);
+            // (at least 256 MiB, or the largest state of the run that fits on some backend, and never more than the
+            // memory available: sizes that do not fit are reported per row, not allocated here).
+            int largest = jobs.Select(j => j.Circuit.NQubits).Where(n => Fits(backends, n, precision)).DefaultIfEmpty(0).Max();
             long yardstickBytes = Math.Max(256L << 20, (1L << largest) * precision.BytesPerAmplitude());
-            var yardstick = new MemoryPass(yardstickBytes);
-            double streamBytesPerSecond = yardstick.BytesPerPass / yardstick.MedianSeconds(threads, 5);
+            yardstickBytes = Math.Min(yardstickBytes, Math.Max(64L << 20, QiboAccel.Safety.HostMemory.AvailableBytes() / 4));
+            double streamBytesPerSecond = MeasureBandwidth(yardstickBytes, threads);
             var total = Stopwatch.StartNew();
             for (int j = 0; j < jobs.Count; j++)
             {
@@ -72,6 +84,36 @@ internal static class BenchCommand
         }
     }
 
+    private static bool Fits(List<IBackend> backends, int n, Precision precision)
+    {
+        foreach (var b in backends)
+        {
+            try
+            {
+                Executor.CheckFits(b.Info, n, precision);
+                return true;
+            }
+            catch (BackendException)
+            {
+                // this size is reported as an error row
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Bytes per second of one read-modify-write pass; the buffer is released before any state is created.</summary>
+    private static double MeasureBandwidth(long bytes, int threads)
+    {
+        double result;
+        {
+            var yardstick = new MemoryPass(bytes);
+            result = yardstick.BytesPerPass / yardstick.MedianSeconds(threads, 5);
+        }
+        // The yardstick can be as large as the largest state: return it now, not whenever the GC gets to it.
+        GC.Collect();
+        return result;
+    }
+
     private static IEnumerable<BenchRow> RunOne(List<IBackend> backends, string[] specs, string name, Circuit circuit,
         Precision precision, int repeat, double passSeconds)
     {
@@ -88,7 +130,8 @@ internal static class BenchCommand
             var backend = backends[b];
             try
             {
-                Executor.CheckFits(backend.Info, n, precision);
+                // The host keeps this backend's final state (and the first backend's) to compare them.
+                Executor.CheckFits(backend.Info, n, precision, Executor.StateVectorHostNeeds(n, returnState: true, sampledQubits: 0));
                 var batch = new OpBatch(n);
                 int index = 0;
                 foreach (var op in circuit.Operations)

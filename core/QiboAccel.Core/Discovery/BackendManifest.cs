@@ -1,4 +1,5 @@
 using System.Text.Json;
+using QiboAccel.Safety;
 
 namespace QiboAccel.Discovery;
 
@@ -24,50 +25,95 @@ public sealed record BackendManifest(string Name, string LibraryPath, string Abi
     /// <summary>The manifest format this host reads.</summary>
     public const int FormatVersion = 1;
 
-    /// <summary>Reads a manifest; every problem is a <see cref="FormatException"/> naming the file and the field.</summary>
+    /// <summary>
+    /// Reads a manifest; every problem is a <see cref="FormatException"/> naming the file and the field. The file must
+    /// be a regular file within <see cref="InputLimits.JsonFileBytes"/>; <c>name</c> is letters, digits, '-', '_' and '.',
+    /// starting with a letter; a relative <c>library_path</c> must stay inside the manifest's folder.
+    /// </summary>
     public static BackendManifest Read(string path)
     {
         string full = Path.GetFullPath(path);
+        string where = MessageText.Clip(full, 200);
         string text;
         try
         {
-            text = File.ReadAllText(full);
+            text = InputFile.ReadText(full, InputLimits.JsonFileBytes, "backend manifest");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or LimitExceededException)
         {
-            throw new FormatException($"{full}: cannot read backend manifest: {e.Message}", e);
+            throw new FormatException($"{where}: cannot read backend manifest: {e.Message}", e);
         }
         try
         {
-            using var doc = JsonDocument.Parse(text);
+            using var doc = JsonInput.Parse(text, where, lenient: false);
             JsonElement root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object) throw new FormatException($"{full}: a backend manifest is a JSON object");
-            int format = root.TryGetProperty("manifest_version", out var fv) && fv.TryGetInt32(out int f) ? f : -1;
-            if (format != FormatVersion)
+            if (root.ValueKind != JsonValueKind.Object) throw new FormatException($"{where}: a backend manifest is a JSON object");
+            if (!root.TryGetProperty("manifest_version", out var fv))
             {
-                throw new FormatException($"{full}: manifest_version must be {FormatVersion}, found {(format < 0 ? "none" : format)}");
+                throw new FormatException($"{where}: \"manifest_version\" is missing (it must be the number {FormatVersion})");
             }
-            string name = RequiredString(root, "name", full);
-            string library = RequiredString(root, "library_path", full);
-            string abi = RequiredString(root, "abi_version", full);
-            string description = root.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString()! : "";
+            if (fv.ValueKind != JsonValueKind.Number || !fv.TryGetInt32(out int format) || format != FormatVersion)
+            {
+                throw new FormatException($"{where}: \"manifest_version\" must be the number {FormatVersion}, found {Describe(fv)}");
+            }
+            string name = RequiredString(root, "name", where);
+            if (name.Length > 64 || !char.IsAsciiLetter(name[0]) || name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+            {
+                throw new FormatException($"{where}: \"name\" '{MessageText.Clip(name, 64)}' must be at most 64 letters, digits, '-', '_' or '.', starting with a letter");
+            }
+            string library = RequiredString(root, "library_path", where);
+            string abi = RequiredString(root, "abi_version", where);
+            string description = root.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? MessageText.Clip(d.GetString()!, 300) : "";
             string dir = Path.GetDirectoryName(full)!;
+            string libraryPath = ResolveLibrary(library, dir, where);
             var listAs = new List<string>();
             if (root.TryGetProperty("list_as", out var l))
             {
                 if (l.ValueKind != JsonValueKind.Array || l.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
                 {
-                    throw new FormatException($"{full}: \"list_as\" must be a list of backend specifiers (strings)");
+                    throw new FormatException($"{where}: \"list_as\" must be a list of backend specifiers (strings)");
                 }
-                listAs.AddRange(l.EnumerateArray().Select(e => e.GetString()!));
+                listAs.AddRange(l.EnumerateArray().Select(e => MessageText.Clip(e.GetString()!, 64)));
             }
-            return new BackendManifest(name, Path.GetFullPath(Path.Combine(dir, library)), abi, description, full) { ListAs = listAs };
+            return new BackendManifest(name, libraryPath, abi, description, full) { ListAs = listAs };
         }
         catch (JsonException e)
         {
-            throw new FormatException($"{full}:{e.LineNumber + 1}: invalid JSON in backend manifest: {e.Message}", e);
+            throw new FormatException($"{where}:{e.LineNumber + 1}: invalid JSON in backend manifest: {MessageText.Clip(e.Message, 200)}", e);
+        }
+        catch (LimitExceededException e)
+        {
+            throw new FormatException(e.Message, e);
         }
     }
+
+    /// <summary>
+    /// An absolute library_path is taken as written (the manifest's author chose it); a relative one is resolved against
+    /// the manifest's folder and must stay inside it, so that "../../somewhere/lib.so" cannot point anywhere.
+    /// </summary>
+    private static string ResolveLibrary(string library, string dir, string where)
+    {
+        if (library.Contains('\0')) throw new FormatException($"{where}: \"library_path\" contains a NUL character");
+        if (Path.IsPathRooted(library)) return Path.GetFullPath(library);
+        string resolved = Path.GetFullPath(Path.Combine(dir, library));
+        string inside = dir.EndsWith('/') ? dir : dir + "/";
+        if (!resolved.StartsWith(inside, StringComparison.Ordinal))
+        {
+            throw new FormatException($"{where}: \"library_path\" '{MessageText.Clip(library, 100)}' leads out of the manifest's folder "
+                + "(a relative path must stay inside it; write an absolute path to load a library from elsewhere)");
+        }
+        return resolved;
+    }
+
+    private static string Describe(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.String => $"the string \"{MessageText.Clip(e.GetString()!, 20)}\"",
+        JsonValueKind.Number => $"the number {MessageText.Clip(e.GetRawText(), 20)}",
+        JsonValueKind.True or JsonValueKind.False => e.GetRawText(),
+        JsonValueKind.Null => "null",
+        JsonValueKind.Array => "a list",
+        _ => "an object",
+    };
 
     private static string RequiredString(JsonElement root, string field, string path)
         => root.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(v.GetString())

@@ -4,7 +4,8 @@ namespace QiboAccel.Discovery;
 /// How a user names a backend:
 /// <list type="bullet">
 /// <item><c>NAME</c> or <c>NAME:OPTIONS</c> — an installed backend found by its manifest (<c>cpu</c>, <c>cpu:threads=1</c>, <c>gpu:opencl:0</c>);</item>
-/// <item><c>LANG@NAME</c> — a backend written in an interpreted language, run by the bridge backend <c>LANG</c>, which receives <c>NAME</c> as its options (<c>python@numpy</c>);</item>
+/// <item><c>LANG@NAME</c> — a backend written in an interpreted language, run by the bridge backend <c>LANG</c>, which receives <c>NAME</c> as its options (<c>python@numpy</c>, <c>python@mine;pythonpath=/abs/dir</c>);
+/// <c>LANG</c> is a name (a letter, then letters, digits, '-', '_', '.'), so the rest may hold '/';</item>
 /// <item>a path to a shared library or a manifest (anything with a '/' or ending in .so/.json), optionally followed by <c>?OPTIONS</c>.</item>
 /// </list>
 /// </summary>
@@ -19,20 +20,31 @@ public sealed record BackendSpecifier(string Text, string? Name, string? Path, s
     {
         if (string.IsNullOrWhiteSpace(text)) throw new FormatException("empty backend specifier");
         text = text.Trim();
+        int at = text.IndexOf('@');
+        if (at > 0 && IsName(text.AsSpan(0, at)))
+        {
+            string lang = text[..at], inner = text[(at + 1)..];
+            if (inner.Length == 0) throw new FormatException($"backend specifier '{Safety.MessageText.Clip(text)}': expected LANG@NAME, e.g. python@numpy");
+            return new(text, lang, null, inner);
+        }
         if (text.Contains('/') || text.EndsWith(".so", StringComparison.Ordinal) || text.EndsWith(".json", StringComparison.Ordinal)
             || text.Contains(".so?", StringComparison.Ordinal) || text.Contains(".json?", StringComparison.Ordinal))
         {
             int q = text.IndexOf('?');
             return q < 0 ? new(text, null, text, "") : new(text, null, text[..q], text[(q + 1)..]);
         }
-        int at = text.IndexOf('@');
-        if (at >= 0)
-        {
-            string lang = text[..at], inner = text[(at + 1)..];
-            if (lang.Length == 0 || inner.Length == 0) throw new FormatException($"backend specifier '{text}': expected LANG@NAME, e.g. python@numpy");
-            return new(text, lang, null, inner);
-        }
+        if (at >= 0) throw new FormatException($"backend specifier '{Safety.MessageText.Clip(text)}': expected LANG@NAME, e.g. python@numpy");
         int colon = text.IndexOf(':');
         return colon < 0 ? new(text, text, null, "") : new(text, text[..colon], null, text[(colon + 1)..]);
+    }
+
+    private static bool IsName(ReadOnlySpan<char> text)
+    {
+        if (text.Length == 0 || !char.IsAsciiLetter(text[0])) return false;
+        foreach (char c in text)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')) return false;
+        }
+        return true;
     }
 }

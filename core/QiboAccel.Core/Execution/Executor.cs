@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Numerics;
 using QiboAccel.Abi;
 using QiboAccel.Circuits;
+using QiboAccel.Safety;
 
 namespace QiboAccel.Execution;
 
@@ -41,7 +42,9 @@ public static class Executor
         ArgumentNullException.ThrowIfNull(backend);
         ArgumentNullException.ThrowIfNull(circuit);
         if (shots < 0) throw new ArgumentOutOfRangeException(nameof(shots), shots, "shots must be 0 or more");
+        InputLimits.Shots.Check(shots, $"{shots} shots were asked for");
         if (circuit.IsParametrized) throw Unbound(circuit);
+        CheckCircuitLimits(circuit);
         if (noise is not null) circuit = noise.Apply(circuit);
         BackendInfo info = backend.Info;
         if (densityMatrix)
@@ -53,25 +56,33 @@ public static class Executor
         }
         Complex[]? initial = initialState.IsEmpty ? null : CheckInitialState(initialState, circuit.NQubits);
         CheckFits(info, circuit.NQubits, precision);
-
+        HostMemory.Require((double)circuit.Operations.Count * BytesPerPlannedOperation,
+            $"planning {circuit.Operations.Count} operations needs about {HostMemory.Format((double)circuit.Operations.Count * BytesPerPlannedOperation)}");
         ExecutionPlan plan = ExecutionPlan.Create(circuit, info);
+
+        // Without measurements a shot reads every qubit, as qibo does.
+        bool readAll = plan.MeasuredQubits.Length == 0;
+        int[] sampled = readAll ? [.. Enumerable.Range(0, circuit.NQubits)] : plan.MeasuredQubits;
+        CheckFits(info, circuit.NQubits, precision, StateVectorHostNeeds(circuit.NQubits, returnState, shots > 0 ? sampled.Length : 0));
+        CheckCountingMemory(circuit, sampled.Length, shots);
+
         using IQuantumState state = backend.CreateState(circuit.NQubits, precision);
         return Run(info, circuit, plan, state, shots, seed ?? HostRandom.NewSeed(), returnState, progress, initial);
     }
 
     /// <summary>
     /// Runs a lowered <paramref name="plan"/> of <paramref name="circuit"/> on <paramref name="state"/>, which must be
-    /// |0…0⟩ (or <paramref name="initial"/>) and is left holding the final state (the last shot's).
+    /// |0…0⟩ (or <paramref name="initial"/>) and is left holding the final state (the last shot's). The caller has
+    /// checked the limits and the memory.
     /// </summary>
     internal static ExecutionResult Run(BackendInfo info, Circuit circuit, ExecutionPlan plan, IQuantumState state, int shots, ulong actualSeed,
         bool returnState, IProgress<double>? progress, Complex[]? initial)
     {
         var rng = new HostRandom(actualSeed);
         if (initial is not null) state.SetAmplitudes(0, initial);
-
-        // Without measurements a shot reads every qubit, as qibo does.
         bool readAll = plan.MeasuredQubits.Length == 0;
-        var counter = new OutcomeCounter(circuit, readAll ? [.. Enumerable.Range(0, circuit.NQubits)] : plan.MeasuredQubits);
+        int[] sampled = readAll ? [.. Enumerable.Range(0, circuit.NQubits)] : plan.MeasuredQubits;
+        var counter = new OutcomeCounter(circuit, sampled);
         var simulation = new Stopwatch();
         var sampling = new Stopwatch();
         if (plan.IsTerminal)
@@ -140,8 +151,18 @@ public static class Executor
     internal static ArgumentException Unbound(Circuit circuit) =>
         new($"the circuit has symbolic parameters ({string.Join(", ", circuit.Parameters.Select(p => p.Name))}) without values: bind them (Circuit.Bind), or run a sweep or a gradient");
 
+    /// <summary>Rough host memory per planned operation (the circuit's objects, the lowered records and their side tables).</summary>
+    internal const int BytesPerPlannedOperation = 1024;
+
     /// <summary>Throws a clear error when a state of <paramref name="nQubits"/> cannot exist on this backend or machine.</summary>
-    public static void CheckFits(BackendInfo info, int nQubits, Precision precision)
+    public static void CheckFits(BackendInfo info, int nQubits, Precision precision) => CheckFits(info, nQubits, precision, []);
+
+    /// <summary>
+    /// <see cref="CheckFits(BackendInfo, int, Precision)"/> counting the host's own buffers as well (the copy of the
+    /// state, the sampling distribution): all of them must fit in the memory available now (not the machine's total).
+    /// </summary>
+    internal static void CheckFits(BackendInfo info, int nQubits, Precision precision, IReadOnlyList<HostBuffer> host,
+        long? available = null)
     {
         if (!info.Precisions.Contains(precision))
         {
@@ -154,12 +175,7 @@ public static class Executor
                 $"{nQubits} qubits is too many for backend '{info.Name}' (at most {info.MaxQubits})");
         }
         double bytes = Math.Pow(2, nQubits) * precision.BytesPerAmplitude();
-        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        if (bytes > available)
-        {
-            throw new BackendException(QiboErrorCode.OutOfMemory,
-                $"{nQubits} qubits need {FormatBytes(bytes)} for a {precision.Name()}-precision state; this machine has {FormatBytes(available)}");
-        }
+        CheckMemory($"{nQubits} qubits", bytes, $"for a {precision.Name()}-precision state", host, available);
     }
 
     /// <summary>
@@ -167,6 +183,11 @@ public static class Executor
     /// 4^n amplitudes) cannot exist on this backend or machine.
     /// </summary>
     public static void CheckFitsDensityMatrix(BackendInfo info, int nQubits, Precision precision)
+        => CheckFitsDensityMatrix(info, nQubits, precision, DensityMatrixHostNeeds(nQubits, 0));
+
+    /// <summary><see cref="CheckFitsDensityMatrix(BackendInfo, int, Precision)"/> with the host's buffers given.</summary>
+    internal static void CheckFitsDensityMatrix(BackendInfo info, int nQubits, Precision precision, IReadOnlyList<HostBuffer> host,
+        long? available = null)
     {
         if (!info.Precisions.Contains(precision)) CheckFits(info, 1, precision);
         if (2 * nQubits > info.MaxQubits)
@@ -175,13 +196,79 @@ public static class Executor
                 $"a density matrix of {nQubits} qubits is simulated as a state of {2 * nQubits} qubits: too many for backend '{info.Name}' (at most {info.MaxQubits} qubits, so density matrices of at most {info.MaxQubits / 2} qubits)");
         }
         double bytes = Math.Pow(4, nQubits) * precision.BytesPerAmplitude();
-        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        // The host also keeps one copy of the matrix to read the results.
-        if (bytes * 2 > available)
+        CheckMemory($"a density matrix of {nQubits} qubits", bytes, $"on the backend ({precision.BytesPerAmplitude()}·4^{nQubits} bytes)", host, available);
+    }
+
+    /// <summary>The host's buffers for a state-vector run: the copy of the state (and its probabilities) and the sampling distribution.</summary>
+    internal static IReadOnlyList<HostBuffer> StateVectorHostNeeds(int nQubits, bool returnState, int sampledQubits)
+    {
+        var needs = new List<HostBuffer>();
+        if (returnState) needs.Add(new(Math.Pow(2, nQubits) * 24, "the host's copy of the state and its probabilities", Math.Pow(2, nQubits)));
+        // Backends with a sample slot build the distribution in their own (native) memory: no .NET array length applies.
+        if (sampledQubits > 0) needs.Add(new(Math.Pow(2, sampledQubits) * 8, $"the distribution of the {sampledQubits} sampled qubits", 0));
+        return needs;
+    }
+
+    /// <summary>The host's buffers for a density-matrix run: its complex128 copy of ρ, the diagonal, and the sampling distribution.</summary>
+    internal static IReadOnlyList<HostBuffer> DensityMatrixHostNeeds(int nQubits, int sampledQubits)
+    {
+        var needs = new List<HostBuffer>
         {
-            throw new BackendException(QiboErrorCode.OutOfMemory,
-                $"a density matrix of {nQubits} qubits needs {FormatBytes(bytes)} ({precision.BytesPerAmplitude()}·4^{nQubits} bytes) on the backend and as much again on the host; this machine has {FormatBytes(available)}");
+            new(Math.Pow(4, nQubits) * 16 + Math.Pow(2, nQubits) * 16, "the host's complex128 copy of it and its diagonal", Math.Pow(4, nQubits)),
+        };
+        if (sampledQubits > 0) needs.Add(new(Math.Pow(2, sampledQubits) * 8, $"the distribution of the {sampledQubits} sampled qubits", Math.Pow(2, sampledQubits)));
+        return needs;
+    }
+
+    private static void CheckMemory(string subject, double backendBytes, string backendWhat, IReadOnlyList<HostBuffer> host, long? available)
+    {
+        double total = backendBytes + host.Sum(h => h.Bytes);
+        string parts = string.Join(" + ", new[] { $"{HostMemory.Format(backendBytes)} {backendWhat}" }
+            .Concat(host.Select(h => $"{HostMemory.Format(h.Bytes)} for {h.What}")));
+        string needs = $"{subject} need{(subject.StartsWith("a ", StringComparison.Ordinal) ? "s" : "")} {HostMemory.Format(total)} ({parts})";
+        try
+        {
+            if (available is { } a) HostMemory.Require(total, needs, a);
+            else HostMemory.Require(total, needs);
         }
+        catch (InsufficientMemoryException e)
+        {
+            throw new BackendException(QiboErrorCode.OutOfMemory, e.Message, inner: e);
+        }
+        // Even with the memory, one .NET array holds at most Array.MaxLength elements.
+        foreach (HostBuffer h in host)
+        {
+            if (h.Length > Array.MaxLength)
+            {
+                throw new BackendException(QiboErrorCode.OutOfMemory, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{subject}: {h.What} would need an array of {h.Length:0} elements; a .NET array holds at most {Array.MaxLength}"));
+            }
+        }
+    }
+
+    /// <summary>A buffer the host allocates for a run: its size, what it is for, and its length as one array.</summary>
+    internal readonly record struct HostBuffer(double Bytes, string What, double Length);
+
+    /// <summary>Limits that circuits built in code (not parsed) must respect too.</summary>
+    private static void CheckCircuitLimits(Circuit circuit)
+    {
+        InputLimits.Qubits.Check(circuit.NQubits, $"the circuit has {circuit.NQubits} qubits");
+        InputLimits.ClassicalBits.Check(circuit.NClbits, $"the circuit has {circuit.NClbits} classical bits");
+        InputLimits.Operations.Check(circuit.Operations.Count, $"the circuit has {circuit.Operations.Count} operations");
+    }
+
+    /// <summary>
+    /// The counts of distinct outcomes live as strings: at most min(shots, 2^bits) of them, each as long as the
+    /// sampled qubits plus every classical register. Refused up front when even that bound cannot fit.
+    /// </summary>
+    private static void CheckCountingMemory(Circuit circuit, int sampledQubits, int shots)
+    {
+        if (shots == 0) return;
+        int bits = sampledQubits + circuit.NClbits;
+        double distinct = Math.Min(shots, Math.Pow(2, Math.Min(bits, 62)));
+        double bytes = distinct * (2.0 * bits + 64.0 * (1 + circuit.ClassicalRegisters.Count));
+        if (bytes < 64 << 20) return;
+        HostMemory.Require(bytes, $"counting {shots} shots over {sampledQubits} qubits and {circuit.NClbits} classical bits may need {HostMemory.Format(bytes)}");
     }
 
     private static Complex[] CheckInitialState(ReadOnlySpan<Complex> amplitudes, int nQubits)
@@ -230,9 +317,14 @@ public static class Executor
         BackendInfo info = backend.Info;
         int n = circuit.NQubits;
         CheckFitsDensityMatrix(info, n, precision);
+        HostMemory.Require((double)circuit.Operations.Count * BytesPerPlannedOperation * 2,
+            $"planning {circuit.Operations.Count} operations on a density matrix needs about {HostMemory.Format((double)circuit.Operations.Count * BytesPerPlannedOperation * 2)}");
         ulong actualSeed = seed ?? HostRandom.NewSeed();
         var rng = new HostRandom(actualSeed);
         DensityMatrixPlan plan = DensityMatrixPlan.Create(circuit, info);
+        int sampledCount = shots == 0 ? 0 : plan.MeasuredQubits.Length == 0 ? n : plan.MeasuredQubits.Length;
+        CheckFitsDensityMatrix(info, n, precision, DensityMatrixHostNeeds(n, sampledCount));
+        CheckCountingMemory(circuit, sampledCount, shots);
         using IQuantumState state = backend.CreateState(2 * n, precision);
         long dim = 1L << n;
         Complex[]? start = null;
@@ -268,8 +360,8 @@ public static class Executor
             {
                 sampling.Start();
                 int[] qubits = [.. counter.Qubits];
-                var outcomes = SampleDiagonal(diagonal, n, qubits, rng, shots);
-                CountOutcomes(outcomes, qubits, plan.TerminalMeasurements, counter, circuit);
+                var counts = SampleDiagonal(diagonal, n, qubits, rng, shots);
+                CountOutcomes(counts, qubits, plan.TerminalMeasurements, counter, circuit);
                 sampling.Stop();
             }
         }
@@ -293,7 +385,7 @@ public static class Executor
                 foreach (DensityMatrixPlan.Step step in plan.Steps) RunDensityStep(step, state, rng, cbits, lastOutcome, circuit);
                 if (shots > 0 && readAll)
                 {
-                    ulong outcome = SampleDiagonal(ReadDiagonal(state, n), n, all, rng, 1)[0];
+                    ulong outcome = SampleDiagonal(ReadDiagonal(state, n), n, all, rng, 1).Keys.Single();
                     for (int q = 0; q < n; q++) lastOutcome[q] = (int)((outcome >> (n - 1 - q)) & 1);
                 }
                 if (shots > 0) counter.Add(lastOutcome, cbits);
@@ -352,7 +444,7 @@ public static class Executor
                 break;
             }
             case DensityMatrixPlan.ConditionalStep c:
-                if (RegisterValue(cbits, c.Register) == c.Value) RunDensityStep(c.Body, state, rng, cbits, lastOutcome, circuit);
+                if (RegisterEquals(cbits, c.Register, c.Value)) RunDensityStep(c.Body, state, rng, cbits, lastOutcome, circuit);
                 break;
         }
     }
@@ -380,7 +472,7 @@ public static class Executor
     }
 
     /// <summary>Samples <paramref name="qubits"/> from the diagonal of ρ by the ABI's rule (first listed qubit most significant).</summary>
-    private static ulong[] SampleDiagonal(double[] diagonal, int n, int[] qubits, HostRandom rng, int shots)
+    private static Dictionary<ulong, int> SampleDiagonal(double[] diagonal, int n, int[] qubits, HostRandom rng, int shots)
     {
         var marginal = new double[1L << qubits.Length];
         for (long index = 0; index < diagonal.Length; index++)
@@ -389,35 +481,47 @@ public static class Executor
             foreach (int q in qubits) outcome = (outcome << 1) | ((index >> (n - 1 - q)) & 1);
             marginal[outcome] += Math.Max(0, diagonal[index]);
         }
-        var randoms = new double[shots];
-        rng.Fill(randoms);
-        var outcomes = new ulong[shots];
-        SamplingRule.Sample(marginal, randoms, outcomes);
-        return outcomes;
+        return SampleInChunks(shots, rng, (randoms, outcomes) => SamplingRule.Sample(marginal, randoms, outcomes));
     }
 
-    private static void CountOutcomes(ulong[] outcomes, int[] qubits, (int Qubit, int Cbit)[] measurements, OutcomeCounter counter, Circuit circuit)
+    /// <summary>Shots are drawn in chunks of this many, so the buffers stay small whatever the number of shots.</summary>
+    private const int ShotChunk = 1 << 20;
+
+    /// <summary>
+    /// Draws <paramref name="shots"/> outcomes chunk by chunk (the host randoms in the same order as all at once, so
+    /// the same seed gives the same shots) and counts each distinct outcome.
+    /// </summary>
+    private static Dictionary<ulong, int> SampleInChunks(int shots, HostRandom rng, SampleChunk sample)
+    {
+        var randoms = new double[Math.Min(shots, ShotChunk)];
+        var outcomes = new ulong[randoms.Length];
+        var counts = new Dictionary<ulong, int>();
+        for (int done = 0; done < shots;)
+        {
+            int n = Math.Min(randoms.Length, shots - done);
+            rng.Fill(randoms.AsSpan(0, n));
+            sample(randoms.AsSpan(0, n), outcomes.AsSpan(0, n));
+            foreach (ulong outcome in outcomes.AsSpan(0, n))
+            {
+                System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(counts, outcome, out _)++;
+            }
+            done += n;
+        }
+        return counts;
+    }
+
+    private delegate void SampleChunk(ReadOnlySpan<double> randoms, Span<ulong> outcomes);
+
+    private static void CountOutcomes(Dictionary<ulong, int> counts, int[] qubits, (int Qubit, int Cbit)[] measurements, OutcomeCounter counter, Circuit circuit)
     {
         var bits = new int[circuit.NQubits];
         var cbits = new byte[circuit.NClbits];
-        foreach (ulong outcome in outcomes)
+        foreach (var (outcome, count) in counts)
         {
             for (int i = 0; i < qubits.Length; i++) bits[qubits[i]] = (int)((outcome >> (qubits.Length - 1 - i)) & 1);
             foreach (var (q, c) in measurements) cbits[c] = (byte)bits[q];
-            counter.Add(bits, cbits);
+            counter.Add(bits, cbits, count);
         }
-    }
-
-    private static string FormatBytes(double bytes)
-    {
-        string[] units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
-        int u = 0;
-        while (bytes >= 1024 && u < units.Length - 1)
-        {
-            bytes /= 1024;
-            u++;
-        }
-        return $"{bytes:0.#} {units[u]}";
     }
 
     private static void RunSteps(ExecutionPlan plan, IQuantumState state, HostRandom rng, byte[] cbits, int[] lastOutcome, Circuit circuit)
@@ -452,7 +556,7 @@ public static class Executor
                 break;
             }
             case ExecutionPlan.ConditionalStep c:
-                if (RegisterValue(cbits, c.Register) == c.Value) RunStep(c.Body, state, rng, cbits, lastOutcome, circuit);
+                if (RegisterEquals(cbits, c.Register, c.Value)) RunStep(c.Body, state, rng, cbits, lastOutcome, circuit);
                 break;
             case ExecutionPlan.TrajectoryStep t:
                 RunTrajectory(t, state, rng.NextDouble(), circuit);
@@ -519,20 +623,24 @@ public static class Executor
         for (int q = 0; q < n; q++) bitOfQubit[q] = (int)((outcome[0] >> (n - 1 - q)) & 1);
     }
 
-    private static long RegisterValue(byte[] cbits, ClassicalRegister register)
+    /// <summary>
+    /// Whether the register, read as an unsigned integer (bit 0 least significant), equals <paramref name="value"/>
+    /// (at least 0). Registers may be wider than 64 bits: every bit from 63 up must then be 0.
+    /// </summary>
+    internal static bool RegisterEquals(byte[] cbits, ClassicalRegister register, long value)
     {
-        long value = 0;
-        for (int i = 0; i < register.Size; i++) value |= (long)cbits[register.Offset + i] << i;
-        return value;
+        for (int i = 0; i < register.Size; i++)
+        {
+            long expected = i < 63 ? (value >> i) & 1 : 0;
+            if (cbits[register.Offset + i] != expected) return false;
+        }
+        return register.Size >= 63 || value >> register.Size == 0;
     }
 
     private static void SampleTerminal(ExecutionPlan plan, IQuantumState state, HostRandom rng, int shots, OutcomeCounter counter, Circuit circuit)
     {
         int[] qubits = [.. counter.Qubits];
-        var randoms = new double[shots];
-        rng.Fill(randoms);
-        var outcomes = new ulong[shots];
-        state.Sample(qubits, randoms, outcomes);
-        CountOutcomes(outcomes, qubits, plan.TerminalMeasurements, counter, circuit);
+        var counts = SampleInChunks(shots, rng, (randoms, outcomes) => state.Sample(qubits, randoms, outcomes));
+        CountOutcomes(counts, qubits, plan.TerminalMeasurements, counter, circuit);
     }
 }

@@ -13,17 +13,20 @@ internal sealed class OutcomeCounter(Circuit circuit, int[] qubits)
 
     public IReadOnlyList<int> Qubits { get; } = qubits;
 
-    /// <summary>Records one shot: <paramref name="bitOfQubit"/>[q] is qubit q's outcome; <paramref name="cbits"/> the classical bits.</summary>
-    public void Add(int[] bitOfQubit, byte[] cbits)
+    /// <summary>
+    /// Records <paramref name="count"/> shots with the same outcome: <paramref name="bitOfQubit"/>[q] is qubit q's
+    /// outcome; <paramref name="cbits"/> the classical bits.
+    /// </summary>
+    public void Add(int[] bitOfQubit, byte[] cbits, int count = 1)
     {
         _key.Clear();
         foreach (int q in Qubits) _key.Append(bitOfQubit[q] == 1 ? '1' : '0');
-        Increment(_frequencies, _key.ToString());
+        Increment(_frequencies, _key.ToString(), count);
         foreach (ClassicalRegister reg in circuit.ClassicalRegisters)
         {
             _key.Clear();
             for (int i = 0; i < reg.Size; i++) _key.Append(cbits[reg.Offset + i] == 1 ? '1' : '0');
-            Increment(_registers[reg.Name], _key.ToString());
+            Increment(_registers[reg.Name], _key.ToString(), count);
         }
     }
 
@@ -33,6 +36,6 @@ internal sealed class OutcomeCounter(Circuit circuit, int[] qubits)
         => _registers.ToDictionary(kv => kv.Key,
             kv => (IReadOnlyDictionary<string, int>)new SortedDictionary<string, int>(kv.Value, StringComparer.Ordinal));
 
-    private static void Increment(Dictionary<string, int> counts, string key)
-        => counts[key] = counts.TryGetValue(key, out int n) ? n + 1 : 1;
+    private static void Increment(Dictionary<string, int> counts, string key, int count)
+        => counts[key] = counts.TryGetValue(key, out int n) ? n + count : count;
 }

@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Text.Json;
 using QiboAccel.Circuits;
 using QiboAccel.Gates;
+using QiboAccel.Safety;
 
 namespace QiboAccel.Noise;
 
@@ -59,7 +60,7 @@ public sealed class NoiseModel
     {
         ArgumentNullException.ThrowIfNull(channel);
         HashSet<GateKind>? kinds = after is null ? null : [.. after.Select(GateKindOf)];
-        _rules.Add(new Rule(kinds, qubits is null ? null : [.. qubits], perQubit, false, channel));
+        AddRule(new Rule(kinds, qubits is null ? null : [.. qubits], perQubit, false, channel, _pendingWhere ?? $"noise rule #{_rules.Count}"));
         return this;
     }
 
@@ -67,41 +68,105 @@ public sealed class NoiseModel
     public NoiseModel AddReadout(Func<IReadOnlyList<int>, Channel> channel, IEnumerable<int>? qubits = null)
     {
         ArgumentNullException.ThrowIfNull(channel);
-        _rules.Add(new Rule(null, qubits is null ? null : [.. qubits], true, true, channel));
+        AddRule(new Rule(null, qubits is null ? null : [.. qubits], true, true, channel, _pendingWhere ?? $"noise rule #{_rules.Count}"));
         return this;
     }
 
-    /// <summary>A copy of <paramref name="circuit"/> with the model's channels inserted.</summary>
+    private void AddRule(Rule rule)
+    {
+        InputLimits.NoiseRules.Check(_rules.Count + 1L, $"{rule.Where}: the noise model has more than {_rules.Count} rules");
+        foreach (int q in rule.Qubits ?? [])
+        {
+            if (q < 0) throw new ArgumentException($"{rule.Where}: qubit {q} is negative");
+        }
+        _rules.Add(rule);
+    }
+
+    // Where the rule being added comes from ("model.json: $.noise[3]"), set while parsing JSON.
+    private string? _pendingWhere;
+
+    /// <summary>
+    /// A copy of <paramref name="circuit"/> with the model's channels inserted. Every rule's qubits must exist in the
+    /// circuit, and the channels inserted count towards <see cref="InputLimits.Operations"/> (checked as they are added,
+    /// so many rules on a long circuit fail early instead of filling memory).
+    /// </summary>
     public Circuit Apply(Circuit circuit)
     {
         ArgumentNullException.ThrowIfNull(circuit);
+        foreach (Rule rule in _rules)
+        {
+            int missing = rule.Qubits?.FirstOrDefault(q => q >= circuit.NQubits, -1) ?? -1;
+            if (missing >= 0)
+            {
+                throw new ArgumentException($"{rule.Where}: qubit {missing} does not exist in a circuit of {circuit.NQubits} qubit(s) (valid: 0..{circuit.NQubits - 1})");
+            }
+        }
+        long limit = InputLimits.Operations.Value;
         var noisy = new Circuit(circuit.NQubits);
         foreach (ClassicalRegister r in circuit.ClassicalRegisters) noisy.AddClassicalRegister(r.Name, r.Size);
+        // Rules by the qubit they select (rules without "qubits" under -1), so each operation only meets the rules
+        // that can apply to it; the same rule on the same qubits gives the same channel object.
+        var byQubit = new Dictionary<int, List<int>>();
+        for (int i = 0; i < _rules.Count; i++)
+        {
+            foreach (int q in _rules[i].Qubits?.Distinct() ?? [-1])
+            {
+                if (!byQubit.TryGetValue(q, out var list)) byQubit[q] = list = [];
+                list.Add(i);
+            }
+        }
+        var made = new Dictionary<(int Rule, string Qubits), Channel>();
+        var candidates = new List<int>();
+        Channel Make(int index, int[] qubits)
+        {
+            if (noisy.Operations.Count >= limit)
+            {
+                throw InputLimits.Operations.Exceeded(
+                    $"{_rules[index].Where}: inserting noise brings the circuit past {limit} operations ({circuit.Operations.Count} before noise, {_rules.Count} rules)");
+            }
+            var key = (index, string.Join(",", qubits));
+            if (!made.TryGetValue(key, out Channel? channel)) made[key] = channel = _rules[index].Make(qubits);
+            return channel;
+        }
         foreach (Operation op in circuit.Operations)
         {
+            IReadOnlyList<int> touched = op is Measurement or Gate ? op.Qubits : [];
+            candidates.Clear();
+            foreach (int q in touched.Append(-1))
+            {
+                if (byQubit.TryGetValue(q, out var list)) candidates.AddRange(list);
+            }
+            candidates.Sort();
             if (op is Measurement m)
             {
-                foreach (Rule rule in _rules.Where(r => r.Readout && (r.Qubits is null || r.Qubits.Contains(m.Qubit))))
+                int previous = -1;
+                foreach (int i in candidates)
                 {
-                    noisy.Add(rule.Make([m.Qubit]));
+                    if (i == previous || !_rules[i].Readout) continue;
+                    previous = i;
+                    noisy.Add(Make(i, [m.Qubit]));
                 }
                 noisy.Add(op);
                 continue;
             }
             noisy.Add(op);
             if (op is not Gate gate) continue;
-            foreach (Rule rule in _rules)
+            int last = -1;
+            foreach (int i in candidates)
             {
+                if (i == last) continue;
+                last = i;
+                Rule rule = _rules[i];
                 if (rule.Readout || (rule.After is not null && !rule.After.Contains(gate.Kind))) continue;
                 int[] selected = [.. gate.Qubits.Where(q => rule.Qubits is null || rule.Qubits.Contains(q))];
                 if (selected.Length == 0) continue;
                 if (rule.PerQubit)
                 {
-                    foreach (int q in selected) noisy.Add(rule.Make([q]));
+                    foreach (int q in selected) noisy.Add(Make(i, [q]));
                 }
                 else
                 {
-                    noisy.Add(rule.Make(selected));
+                    noisy.Add(Make(i, selected));
                 }
             }
         }
@@ -112,8 +177,20 @@ public sealed class NoiseModel
     public static NoiseModel Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: noise model file not found", path);
-        return Parse(File.ReadAllText(path), path);
+        string text;
+        try
+        {
+            text = InputFile.ReadText(path, InputLimits.JsonFileBytes, "noise model");
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new FileNotFoundException($"{MessageText.Clip(path)}: noise model file not found", path, e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"{MessageText.Clip(path)}: cannot read the noise model: {e.Message}", e);
+        }
+        return Parse(text, path);
     }
 
     /// <summary>Parses a noise model from JSON text; <paramref name="source"/> names it in errors.</summary>
@@ -123,11 +200,11 @@ public sealed class NoiseModel
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            doc = JsonInput.Parse(json, MessageText.Clip(source), lenient: true);
         }
         catch (JsonException e)
         {
-            throw new FormatException($"{source}: not valid JSON: {e.Message}");
+            throw new FormatException($"{MessageText.Clip(source)}: not valid JSON: {MessageText.Clip(e.Message, 200)}");
         }
         using (doc)
         {
@@ -142,10 +219,21 @@ public sealed class NoiseModel
             {
                 throw Error(source, "$.noise", "missing or not a list of rules");
             }
+            int count = rules.GetArrayLength();
+            InputLimits.NoiseRules.Check(count, $"{MessageText.Clip(source)}: $.noise has {count} rules");
             int index = 0;
             foreach (JsonElement rule in rules.EnumerateArray())
             {
-                model.ParseRule(rule, source, $"$.noise[{index++}]");
+                string path = $"$.noise[{index++}]";
+                model._pendingWhere = $"{MessageText.Clip(source)}: {path}";
+                try
+                {
+                    model.ParseRule(rule, source, path);
+                }
+                finally
+                {
+                    model._pendingWhere = null;
+                }
             }
             return model;
         }
@@ -410,7 +498,8 @@ public sealed class NoiseModel
         throw new ArgumentException($"unknown gate '{name}' (known: {string.Join(", ", GateDefinition.All.Select(d => d.Name.ToLowerInvariant()))}, cx, ccx, id, p, cp, u, cu)");
     }
 
-    private static FormatException Error(string source, string path, string message) => new($"{source}: {path}: {message}");
+    private static FormatException Error(string source, string path, string message)
+        => new($"{MessageText.Clip(source)}: {MessageText.Clip(path, 80)}: {message}");
 
-    private sealed record Rule(HashSet<GateKind>? After, List<int>? Qubits, bool PerQubit, bool Readout, Func<IReadOnlyList<int>, Channel> Make);
+    private sealed record Rule(HashSet<GateKind>? After, List<int>? Qubits, bool PerQubit, bool Readout, Func<IReadOnlyList<int>, Channel> Make, string Where);
 }

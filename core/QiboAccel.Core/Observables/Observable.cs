@@ -64,7 +64,7 @@ public sealed class Observable
             }
             total += term.Coefficient * sum.Real;
         }
-        return total;
+        return CheckFinite(total);
     }
 
     /// <summary>
@@ -85,7 +85,7 @@ public sealed class Observable
             for (long k = 0; k < dim; k++) sum += Phase(k, ys, zs) * rho[(int)((k << nQubits) | (k ^ flip))];
             total += term.Coefficient * sum.Real;
         }
-        return total;
+        return CheckFinite(total);
     }
 
     /// <summary>
@@ -135,6 +135,11 @@ public sealed class Observable
         return (x, y, z);
     }
 
+    /// <summary>A sum of finite terms can still overflow (1e308*Z0 + 1e308*Z0): that is an error, not a result.</summary>
+    private double CheckFinite(double value)
+        => double.IsFinite(value) ? value
+            : throw new ArgumentException($"observable '{Safety.MessageText.Clip(Text)}': the expectation value is not a finite number ({value.ToString(CultureInfo.InvariantCulture)}); the coefficients are too large or the state holds non-finite amplitudes");
+
     /// <inheritdoc />
     public override string ToString() => Text;
 
@@ -142,7 +147,7 @@ public sealed class Observable
     {
         if (MaxQubit >= nQubits)
         {
-            throw new ArgumentException($"observable '{Text}' uses qubit {MaxQubit}, but the state has {nQubits} qubit(s) (valid: 0..{nQubits - 1})");
+            throw new ArgumentException($"observable '{Safety.MessageText.Clip(Text)}' uses qubit {MaxQubit}, but the state has {nQubits} qubit(s) (valid: 0..{nQubits - 1})");
         }
     }
 
@@ -190,7 +195,7 @@ public sealed class Observable
                 SkipSpace();
                 if (_pos >= text.Length) return terms;
                 char c = text[_pos];
-                if (c is not ('+' or '-')) throw Error(_pos, $"expected '+', '-' or '*', got '{c}'");
+                if (c is not ('+' or '-')) throw Error(_pos, $"expected '+', '-' or '*', got '{Safety.MessageText.Clip(c.ToString())}'");
                 sign = c == '-' ? -1 : 1;
                 _pos++;
             }
@@ -206,27 +211,32 @@ public sealed class Observable
                 int start = _pos;
                 if (_pos >= text.Length) throw Error(_pos, "expected a number or a Pauli factor such as Z0, got the end of the text");
                 char c = text[_pos];
-                if (char.IsDigit(c) || c == '.')
+                if (char.IsAsciiDigit(c) || c == '.')
                 {
-                    coefficient *= ParseNumber();
+                    double factor = ParseNumber();
+                    coefficient *= factor;
+                    if (!double.IsFinite(coefficient))
+                    {
+                        throw Error(start, "the coefficient of this term overflows (its numbers multiply to more than 1.8e308)");
+                    }
                 }
                 else if (char.ToUpperInvariant(c) is 'X' or 'Y' or 'Z')
                 {
                     char pauli = char.ToUpperInvariant(c);
                     _pos++;
                     int digits = _pos;
-                    while (_pos < text.Length && char.IsDigit(text[_pos])) _pos++;
+                    while (_pos < text.Length && char.IsAsciiDigit(text[_pos])) _pos++;
                     if (_pos == digits) throw Error(digits, $"'{c}' needs a qubit index right after it (e.g. {pauli}0)");
                     if (!int.TryParse(text.AsSpan(digits, _pos - digits), NumberStyles.None, CultureInfo.InvariantCulture, out int qubit) || qubit > 62)
                     {
-                        throw Error(digits, $"qubit index '{text[digits.._pos]}' is too large");
+                        throw Error(digits, $"qubit index '{Safety.MessageText.Clip(text.AsSpan(digits, _pos - digits), 20)}' is too large (at most 62)");
                     }
                     if (factors.Any(f => f.Qubit == qubit)) throw Error(start, $"qubit {qubit} appears twice in one term");
                     factors.Add(new PauliFactor(qubit, pauli));
                 }
                 else
                 {
-                    throw Error(_pos, $"expected a number or a Pauli factor X, Y or Z with a qubit index, got '{c}'");
+                    throw Error(_pos, $"expected a number or a Pauli factor X, Y or Z with a qubit index, got '{Safety.MessageText.Clip(c.ToString())}'");
                 }
                 SkipSpace();
                 if (_pos < text.Length && text[_pos] == '*')
@@ -241,14 +251,14 @@ public sealed class Observable
         private double ParseNumber()
         {
             int start = _pos;
-            while (_pos < text.Length && (char.IsDigit(text[_pos]) || text[_pos] == '.')) _pos++;
+            while (_pos < text.Length && (char.IsAsciiDigit(text[_pos]) || text[_pos] == '.')) _pos++;
             if (_pos < text.Length && text[_pos] is 'e' or 'E')
             {
                 int save = _pos++;
                 if (_pos < text.Length && text[_pos] is '+' or '-') _pos++;
-                if (_pos < text.Length && char.IsDigit(text[_pos]))
+                if (_pos < text.Length && char.IsAsciiDigit(text[_pos]))
                 {
-                    while (_pos < text.Length && char.IsDigit(text[_pos])) _pos++;
+                    while (_pos < text.Length && char.IsAsciiDigit(text[_pos])) _pos++;
                 }
                 else
                 {
@@ -258,7 +268,7 @@ public sealed class Observable
             string s = text[start.._pos];
             if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v))
             {
-                throw Error(start, $"'{s}' is not a number");
+                throw Error(start, $"'{Safety.MessageText.Clip(s, 40)}' is not a number");
             }
             return v;
         }
@@ -271,6 +281,6 @@ public sealed class Observable
         }
 
         private FormatException Error(int position, string message)
-            => new($"observable '{text}', position {position + 1}: {message}");
+            => new($"observable '{Safety.MessageText.Clip(text)}', position {position + 1}: {message}");
     }
 }

@@ -34,5 +34,7 @@ public sealed class QasmException : Exception
     public string Reason { get; }
 
     private static string Format(string file, int line, int column, string reason)
-        => line > 0 ? $"{file}:{line}:{column}: {reason}" : $"{file}: {reason}";
+        => line > 0
+            ? $"{Safety.MessageText.Clip(file, 200)}:{line}:{column}: {Safety.MessageText.Clip(reason, 400)}"
+            : $"{Safety.MessageText.Clip(file, 200)}: {Safety.MessageText.Clip(reason, 400)}";
 }

@@ -74,6 +74,13 @@ internal sealed class QasmGateDecl
     /// <summary>Largest qubit count over the body's operations (scratch size for expansion).</summary>
     public int MaxBodyQubits { get; private init; }
 
+    /// <summary>
+    /// How many circuit operations one application becomes: 1 for a direct mapping, the sum over the body for a
+    /// definition (saturating at <see cref="long.MaxValue"/>: g_k applying g_(k-1) twice reaches 2^k), 0 for opaque gates.
+    /// Known before expanding, so an exponential definition is refused without being expanded.
+    /// </summary>
+    public long ExpandedCount { get; private init; }
+
     /// <summary>0 for direct mappings and opaque gates; 1 + the deepest gate its body applies, for definitions.</summary>
     public int NestingDepth { get; private init; }
 
@@ -92,6 +99,7 @@ internal sealed class QasmGateDecl
             extraControls + def.BuiltInControls + def.Targets, origin, 0, 0)
         {
             Kind = kind,
+            ExpandedCount = 1,
             ExtraControls = extraControls,
             IgnoresParameters = ignoredParameters > 0,
         };
@@ -102,8 +110,10 @@ internal sealed class QasmGateDecl
         int line, int column, QasmBodyOp[] body)
     {
         int maxParameters = 0, maxQubits = 0, depth = 0;
+        long expanded = 0;
         foreach (var op in body)
         {
+            expanded = op.Gate.ExpandedCount > long.MaxValue - expanded ? long.MaxValue : expanded + op.Gate.ExpandedCount;
             maxParameters = Math.Max(maxParameters, op.Parameters.Length);
             maxQubits = Math.Max(maxQubits, op.Qubits.Length);
             depth = Math.Max(depth, op.Gate.NestingDepth);
@@ -114,6 +124,7 @@ internal sealed class QasmGateDecl
             MaxBodyParameters = maxParameters,
             MaxBodyQubits = maxQubits,
             NestingDepth = depth + 1,
+            ExpandedCount = expanded,
         };
     }
 

@@ -128,7 +128,7 @@ internal sealed class QasmLexer
     {
         string s = _text;
         int p = start + 1;
-        while (p < s.Length && s[p] != '"' && s[p] != '\n') p++;
+        while (p < s.Length && s[p] != '"' && s[p] != '\n' && s[p] != '\r') p++;
         if (p >= s.Length || s[p] != '"') throw Error(_line, column, "unterminated string (missing closing '\"')");
         _pos = p + 1;
         return new QasmToken(QasmTokenKind.String, start, p + 1 - start, _line, column);
@@ -141,8 +141,9 @@ internal sealed class QasmLexer
         while (p < s.Length)
         {
             char c = s[p];
-            if (c == '\n')
+            if (c == '\n' || (c == '\r' && (p + 1 >= s.Length || s[p + 1] != '\n')))
             {
+                // \n, \r\n (the \r is skipped below) and a lone \r (old Mac files) each end a line.
                 p++;
                 _line++;
                 _lineStart = p;
@@ -154,7 +155,7 @@ internal sealed class QasmLexer
             else if (c == '/' && p + 1 < s.Length && s[p + 1] == '/')
             {
                 p += 2;
-                while (p < s.Length && s[p] != '\n') p++;
+                while (p < s.Length && s[p] != '\n' && s[p] != '\r') p++;
             }
             else if (c == '/' && p + 1 < s.Length && s[p + 1] == '*')
             {
@@ -168,7 +169,7 @@ internal sealed class QasmLexer
                         p += 2;
                         break;
                     }
-                    if (s[p] == '\n')
+                    if (s[p] == '\n' || (s[p] == '\r' && s[p + 1] != '\n'))
                     {
                         _line++;
                         _lineStart = p + 1;

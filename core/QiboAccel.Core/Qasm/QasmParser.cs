@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using QiboAccel.Circuits;
+using QiboAccel.Safety;
 
 namespace QiboAccel.Qasm;
 
@@ -61,6 +62,7 @@ public sealed partial class QasmParser
 
     private int _depth;
     private ICollection<string>? _warnings;
+    private readonly long _maxOperations;
 
     private QasmParser(string source, string fileName, Dictionary<string, QasmGateDecl> gates, bool libraryMode)
     {
@@ -72,6 +74,7 @@ public sealed partial class QasmParser
         _gateLookup = gates.GetAlternateLookup<ReadOnlySpan<char>>();
         _builtInLookup = Qelib1.BuiltIns.GetAlternateLookup<ReadOnlySpan<char>>();
         _libraryMode = libraryMode;
+        _maxOperations = libraryMode ? long.MaxValue : InputLimits.Operations.Value;
     }
 
     /// <summary>Parses an OpenQASM 2.0 program.</summary>
@@ -103,13 +106,13 @@ public sealed partial class QasmParser
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = InputFile.ReadText(path, InputLimits.CircuitFileBytes, "circuit file");
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        catch (FileNotFoundException e)
         {
-            throw new QasmException(path, 0, 0, $"file not found ('{SafeFullPath(path)}' does not exist)", e);
+            throw new QasmException(path, 0, 0, $"file not found ('{MessageText.Clip(SafeFullPath(path))}' does not exist)", e);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or LimitExceededException)
         {
             throw new QasmException(path, 0, 0, $"cannot read the file: {e.Message}", e);
         }
@@ -153,10 +156,14 @@ public sealed partial class QasmParser
         {
             throw Error(version, $"expected a version number after OPENQASM (e.g. 'OPENQASM 2.0;'), found {Describe(version)}");
         }
-        double v = double.Parse(Text(version), NumberStyles.Float, CultureInfo.InvariantCulture);
-        if (Math.Floor(v) != 2)
+        // Only "2.0" (or "2", "2.00"): OPENQASM 2.7 or 3 is a different language, not 2.0 with a typo.
+        var text = Text(version);
+        int dot = text.IndexOf('.');
+        bool twoPointZero = version.Kind == QasmTokenKind.Integer ? text.SequenceEqual("2")
+            : dot == 1 && text[0] == '2' && text.Length > 2 && !text[2..].ContainsAnyExcept('0');
+        if (!twoPointZero)
         {
-            throw Error(version, $"unsupported OpenQASM version {Text(version)}: only OpenQASM 2.0 is supported");
+            throw Error(version, $"unsupported OpenQASM version {Clip(text)}: only OpenQASM 2.0 is supported (write 'OPENQASM 2.0;')");
         }
         Advance();
         ExpectSemicolon();
@@ -210,7 +217,7 @@ public sealed partial class QasmParser
         var name = Text(file)[1..^1];
         if (!name.SequenceEqual(Qelib1.FileName))
         {
-            throw Error(file, $"cannot include \"{name}\": only \"{Qelib1.FileName}\" is available (it is built in; no file is read)");
+            throw Error(file, $"cannot include \"{Clip(name)}\": only \"{Qelib1.FileName}\" is available (it is built in; no file is read)");
         }
         Advance();
         ExpectSemicolon();
@@ -239,9 +246,11 @@ public sealed partial class QasmParser
         ExpectSemicolon();
 
         int offset = quantum ? _qubitCount : _clbitCount;
-        if (size > int.MaxValue - offset)
+        InputLimit limit = quantum ? InputLimits.Qubits : InputLimits.ClassicalBits;
+        if (!_libraryMode && (long)offset + size > limit.Value)
         {
-            throw Error(sizeTok, $"register '{name}' makes the program too large ({(long)offset + size} {(quantum ? "qubits" : "bits")})");
+            throw Error(sizeTok, limit.Exceeded(
+                $"register '{Clip(name)}' of {size} {(quantum ? "qubits" : "bits")} brings the program to {(long)offset + size} {(quantum ? "qubits" : "classical bits")}").Message);
         }
         string nameString = name.ToString();
         var register = new QasmRegister(nameString, quantum, offset, size, nameTok.Line, nameTok.Column)
@@ -284,6 +293,7 @@ public sealed partial class QasmParser
             throw Error(bit.Token,
                 $"measure: register '{qubit.Register.Name}' has {qubit.Register.Size} {qubit.Register.Elements(qubit.Register.Size)} but '{bit.Register.Name}' has {bit.Register.Size} {bit.Register.Elements(bit.Register.Size)}; the sizes must match");
         }
+        CheckRoom(qubit.Register.Size, qubit.Token, "measure");
         for (int i = 0; i < qubit.Register.Size; i++)
         {
             Add(new Measurement(qubit.Register.Offset + i, bit.Register.Offset + i), condition, value);
@@ -300,6 +310,7 @@ public sealed partial class QasmParser
             Add(new Reset(qubit.Register.Offset + qubit.Index), condition, value);
             return;
         }
+        CheckRoom(qubit.Register.Size, qubit.Token, "reset");
         for (int i = 0; i < qubit.Register.Size; i++) Add(new Reset(qubit.Register.Offset + i), condition, value);
     }
 
@@ -336,7 +347,7 @@ public sealed partial class QasmParser
         }
         if (!long.TryParse(Text(valueTok), NumberStyles.None, CultureInfo.InvariantCulture, out long value))
         {
-            throw Error(valueTok, $"if: the value {Text(valueTok)} is too large");
+            throw Error(valueTok, $"if: the value {Clip(Text(valueTok))} is too large (values from 2^63 on are not supported)");
         }
         if (register.Size < 63 && value >= 1L << register.Size)
         {
@@ -430,6 +441,9 @@ public sealed partial class QasmParser
             }
         }
 
+        long expanded = gate.ExpandedCount;
+        CheckRoom(expanded > long.MaxValue / repeat ? long.MaxValue : expanded * repeat, site,
+            $"'{gate.Name}'{(repeat > 1 ? $" broadcast over {repeat} qubits" : "")}");
         Span<int> qubits = arguments.Length <= 64 ? stackalloc int[arguments.Length] : new int[arguments.Length];
         for (int i = 0; i < repeat; i++)
         {
@@ -529,6 +543,11 @@ public sealed partial class QasmParser
         }
         else
         {
+            if ((long)_clbitCount + _qubitCount > InputLimits.ClassicalBits.Value)
+            {
+                throw Error(nameTok, InputLimits.ClassicalBits.Exceeded(
+                    $"declaring classical register '{Clip(name)}' with {_qubitCount} bits brings the program to {(long)_clbitCount + _qubitCount} classical bits").Message);
+            }
             register = new QasmRegister(name, false, _clbitCount, _qubitCount, nameTok.Line, nameTok.Column)
             {
                 Classical = new ClassicalRegister(name, _clbitCount, _qubitCount),
@@ -543,7 +562,26 @@ public sealed partial class QasmParser
     }
 
     private void Add(Operation operation, QasmRegister? condition, long value)
-        => _operations.Add(condition is null ? operation : new Conditional(condition.Classical!, value, operation));
+    {
+        if (_operations.Count >= _maxOperations)
+        {
+            throw Error(_tok, InputLimits.Operations.Exceeded($"the program has more than {_maxOperations} operations").Message);
+        }
+        _operations.Add(condition is null ? operation : new Conditional(condition.Classical!, value, operation));
+    }
+
+    /// <summary>Fails before expanding when <paramref name="count"/> more operations would pass the operation limit.</summary>
+    private void CheckRoom(long count, QasmToken site, string what)
+    {
+        if (count > _maxOperations - _operations.Count)
+        {
+            bool huge = count == long.MaxValue || count > long.MaxValue - _operations.Count;
+            string expands = huge ? "more than 2^63" : count.ToString(CultureInfo.InvariantCulture);
+            string after = _operations.Count == 0 ? ""
+                : $" after {_operations.Count} already there ({(huge ? "more than 2^63" : (_operations.Count + count).ToString(CultureInfo.InvariantCulture))} in all)";
+            throw Error(site, InputLimits.Operations.Exceeded($"{what} expands to {expands} operations{after}").Message);
+        }
+    }
 
     private Circuit BuildCircuit()
     {
@@ -624,9 +662,12 @@ public sealed partial class QasmParser
     private string Describe(QasmToken token) => token.Kind switch
     {
         QasmTokenKind.EndOfFile => "end of file",
-        QasmTokenKind.String => Text(token).ToString(),
-        _ => $"'{Text(token)}'",
+        QasmTokenKind.String => Clip(Text(token)),
+        _ => $"'{Clip(Text(token))}'",
     };
+
+    /// <summary>User text for a message: bounded, control characters escaped.</summary>
+    private static string Clip(ReadOnlySpan<char> text) => MessageText.Clip(text, 64);
 
     private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 

@@ -115,7 +115,7 @@ public class CliTests
     [Fact]
     public void BackendsListsTheInstalledOnes()
     {
-        var (exit, output, err) = Run("backends", "--json");
+        var (exit, output, err) = Run("backends", "--json", "--details");
         Assert.True(exit == 0, err);
         using var doc = JsonDocument.Parse(output);
         var cpu = doc.RootElement.GetProperty("backends").EnumerateArray().Single(b => b.GetProperty("name").GetString() == "cpu");

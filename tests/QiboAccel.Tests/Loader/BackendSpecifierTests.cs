@@ -9,6 +9,9 @@ public class BackendSpecifierTests
     [InlineData("cpu:threads=1", "cpu", null, "threads=1")]
     [InlineData("gpu:opencl:0", "gpu", null, "opencl:0")]
     [InlineData("python@numpy", "python", null, "numpy")]
+    [InlineData("python@mine;pythonpath=/abs/dir", "python", null, "mine;pythonpath=/abs/dir")]
+    [InlineData("python@../../etc", "python", null, "../../etc")]
+    [InlineData("./dir@2/libx.so", null, "./dir@2/libx.so", "")]
     [InlineData("./libx.so", null, "./libx.so", "")]
     [InlineData("libx.so", null, "libx.so", "")]
     [InlineData("/opt/b/x.json?threads=2", null, "/opt/b/x.json", "threads=2")]
@@ -24,5 +27,6 @@ public class BackendSpecifierTests
     [InlineData("")]
     [InlineData("@numpy")]
     [InlineData("python@")]
+    [InlineData("no good@x")]
     public void RejectsMalformed(string text) => Assert.Throws<FormatException>(() => BackendSpecifier.Parse(text));
 }

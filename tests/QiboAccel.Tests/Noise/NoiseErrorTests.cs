@@ -50,9 +50,9 @@ public class NoiseErrorTests
         var e = Assert.Throws<BackendException>(() => backend.Execute(new Circuit(max / 2 + 1).Add(GateKind.H, [0]), densityMatrix: true));
         Assert.Contains($"a density matrix of {max / 2 + 1} qubits is simulated as a state of {2 * (max / 2 + 1)} qubits", e.Message);
         Assert.Contains($"at most {max} qubits", e.Message);
-        // 17 qubits fit the backend (34) but not the memory: 16·4^17 bytes = 256 GiB.
+        // 17 qubits fit the backend (34) but not the memory: 16·4^17 bytes = 256 GiB, and as much again for the host's copy.
         e = Assert.Throws<BackendException>(() => backend.Execute(new Circuit(17).Add(GateKind.H, [0]), densityMatrix: true));
-        Assert.Contains("a density matrix of 17 qubits needs 256 GiB", e.Message);
+        Assert.Contains("a density matrix of 17 qubits needs 512 GiB (256 GiB on the backend (16·4^17 bytes) + 256 GiB for the host's", e.Message);
     }
 
     [Fact]

@@ -70,7 +70,7 @@ public sealed class CpuFusionTests : IDisposable
     }
 
     /// <summary>Gates on the lowest and highest qubits and across every block boundary, with and without controls.</summary>
-    private static Circuit EdgeCircuit(int n, Random rng)
+    internal static Circuit EdgeCircuit(int n, Random rng)
     {
         Circuit c = RandomCircuits.Layer(n, rng);
         int[] positions = [0, 1, 2, n / 2 - 1, n / 2, n - 9, n - 8, n - 7, n - 6, n - 4, n - 3, n - 2, n - 1];

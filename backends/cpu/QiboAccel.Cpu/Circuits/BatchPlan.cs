@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using QiboAccel.Abi;
+using QiboAccel.BackendKit.Planning;
 using QiboAccel.Cpu.Kernels;
 using QiboAccel.Cpu.Threading;
 
@@ -25,8 +26,9 @@ internal sealed class PlannedPass(DecodedOp[] ops, ulong inner)
 }
 
 /// <summary>
-/// Runs one state_apply batch: gate fusion (runs of uncontrolled 1-qubit gates on one qubit become one 2x2 gate),
-/// then a plan of passes (cache blocking), then the passes. The plan is made once per batch.
+/// Runs one state_apply batch: gate fusion (runs of uncontrolled 1-qubit gates on one qubit become one 2x2 gate,
+/// <see cref="SingleQubitFusion"/>, shared with the GPU backend), then a plan of passes (cache blocking), then the
+/// passes. The plan is made once per batch.
 /// </summary>
 internal static unsafe class BatchRunner
 {
@@ -55,7 +57,7 @@ internal static unsafe class BatchRunner
             return;
         }
         var keep = new List<double[]>();
-        List<DecodedOp> ops = options.Fusion ? Fusion.Fuse(input, keep) : [.. input];
+        List<DecodedOp> ops = options.Fusion ? SingleQubitFusion.Fuse(input, keep) : [.. input];
         int blockQubits = options.BlockQubits > 0 ? options.BlockQubits : DefaultBlockQubits<T>();
         int l1Qubits = options.L1Qubits >= 0 ? options.L1Qubits : DefaultL1Qubits<T>();
         List<PlannedPass> plan = options.Blocking && state.NQubits > blockQubits
@@ -110,170 +112,32 @@ internal static unsafe class BatchRunner
 }
 
 /// <summary>
-/// Gate fusion: consecutive uncontrolled 1-qubit gates on the same qubit (consecutive on that qubit: other qubits'
-/// operations in between commute with them) are multiplied into one 2x2 MATRIX, applied where the next operation
-/// on that qubit (or a MEASURE, or the end of the batch) comes. I gates are dropped. A lone gate is kept as it is.
-/// </summary>
-internal static unsafe class Fusion
-{
-    public static List<DecodedOp> Fuse(ReadOnlySpan<DecodedOp> input, List<double[]> keep)
-    {
-        var output = new List<DecodedOp>(input.Length);
-        var pending = new Complex[64][];
-        var first = new DecodedOp[64];
-        var count = new int[64];
-
-        void Flush(int bit)
-        {
-            if (count[bit] == 0) return;
-            if (count[bit] == 1) output.Add(first[bit]);
-            else if (!IsIdentity(pending[bit])) output.Add(MatrixOp(bit, pending[bit], first[bit].Index, keep));
-            count[bit] = 0;
-            pending[bit] = null!;
-        }
-
-        foreach (ref readonly DecodedOp op in input)
-        {
-            if (op.Kind == QiboOpKind.I) continue;
-            if (op.Kind == QiboOpKind.Measure)
-            {
-                for (int b = 0; b < 64; b++) Flush(b);
-                output.Add(op);
-                continue;
-            }
-            if (op.Targets.Length == 1 && op.Controls.Length == 0)
-            {
-                int bit = op.Targets[0];
-                Complex[] m = MatrixOf(op);
-                if (count[bit] == 0)
-                {
-                    pending[bit] = m;
-                    first[bit] = op;
-                }
-                else
-                {
-                    pending[bit] = Multiply(m, pending[bit]);
-                }
-                count[bit]++;
-                continue;
-            }
-            foreach (int t in op.Targets) Flush(t);
-            foreach (int c in op.Controls) Flush(c);
-            output.Add(op);
-        }
-        for (int b = 0; b < 64; b++) Flush(b);
-        return output;
-    }
-
-    private static Complex[] MatrixOf(in DecodedOp op)
-    {
-        switch (op.Kind)
-        {
-            case QiboOpKind.Matrix:
-                return [new(op.Matrix[0], op.Matrix[1]), new(op.Matrix[2], op.Matrix[3]), new(op.Matrix[4], op.Matrix[5]), new(op.Matrix[6], op.Matrix[7])];
-            case QiboOpKind.Diagonal:
-                return [new(op.Matrix[0], op.Matrix[1]), 0, 0, new(op.Matrix[2], op.Matrix[3])];
-            default:
-                return OpMatrices.Of(op.Kind, op.Params);
-        }
-    }
-
-    /// <summary>a * b for 2x2 row-major matrices.</summary>
-    private static Complex[] Multiply(Complex[] a, Complex[] b) =>
-    [
-        a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3],
-        a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3],
-    ];
-
-    private static bool IsIdentity(Complex[] m) => m[0] == Complex.One && m[1] == Complex.Zero && m[2] == Complex.Zero && m[3] == Complex.One;
-
-    private static DecodedOp MatrixOp(int bit, Complex[] m, long index, List<double[]> keep)
-    {
-        double[] data = GC.AllocateArray<double>(8, pinned: true);
-        for (int i = 0; i < 4; i++)
-        {
-            data[2 * i] = m[i].Real;
-            data[2 * i + 1] = m[i].Imaginary;
-        }
-        keep.Add(data);
-        return new DecodedOp
-        {
-            Index = index,
-            Kind = QiboOpKind.Matrix,
-            Targets = [bit],
-            Controls = [],
-            Matrix = (double*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(data)),
-            Params = [0, 0, 0, 0],
-            Cbit = -1,
-        };
-    }
-}
-
-/// <summary>
 /// Cache-blocking plan. A block is 2^B amplitudes whose indices differ only in a set of B "inner" bits that always
-/// includes the lowest R bits (R = <see cref="BatchRunner.RunBits"/>), so a block is 2^(B-R) contiguous runs. Each
-/// pass greedily takes, in circuit order, every remaining operation whose bits fit in the pass's inner set (growing it
-/// up to B bits) and that commutes with the operations left behind before it (disjoint bits); an operation that does
-/// not fit is left for a later pass and blocks its bits for the rest of the scan. MEASURE is a barrier: no pass
-/// reaches past it, and it runs on its own. An operation with too many bits for any block runs on its own too, as
-/// does a pass that would hold a single operation.
+/// includes the lowest R bits (R = <see cref="BatchRunner.RunBits"/>), so a block is 2^(B-R) contiguous runs. The
+/// passes are <see cref="QubitGroups"/> (the grouping shared with the GPU backend's fusion) started from the low R
+/// bits: each takes every remaining operation that fits in B bits and commutes with those left behind. MEASURE is a
+/// barrier and runs on its own, as does an operation with too many bits for any block and a pass that would hold a
+/// single operation.
 /// </summary>
 internal static class Planner
 {
     public static List<PlannedPass> Plan(List<DecodedOp> ops, int n, int blockQubits, int runBits)
     {
         var passes = new List<PlannedPass>();
-        int count = ops.Count, start = 0;
-        var done = new bool[count];
-        ulong low = (1UL << runBits) - 1, all = n >= 64 ? ulong.MaxValue : (1UL << n) - 1;
-        var taken = new List<int>();
-        while (true)
+        ulong low = (1UL << runBits) - 1;
+        foreach (QubitGroup group in QubitGroups.Plan(ops, n, blockQubits, low))
         {
-            while (start < count && done[start]) start++;
-            if (start == count) break;
-            DecodedOp head = ops[start];
-            if (head.Kind == QiboOpKind.Measure || BitOperations.PopCount(Mask(head) | low) > blockQubits)
+            if (group.Indices.Length == 1)
             {
-                passes.Add(new PlannedPass([head], 0));
-                done[start] = true;
-                continue;
-            }
-            ulong inner = low, deferred = 0;
-            taken.Clear();
-            for (int i = start; i < count; i++)
-            {
-                if (done[i]) continue;
-                DecodedOp op = ops[i];
-                if (op.Kind == QiboOpKind.Measure) break;
-                ulong m = Mask(op);
-                if ((m & deferred) != 0 || BitOperations.PopCount(inner | m) > blockQubits)
-                {
-                    deferred |= m;
-                    if (deferred == all) break;
-                    continue;
-                }
-                inner |= m;
-                taken.Add(i);
-            }
-            foreach (int i in taken) done[i] = true;
-            if (taken.Count == 1)
-            {
-                passes.Add(new PlannedPass([ops[taken[0]]], 0));
+                passes.Add(new PlannedPass([ops[group.Indices[0]]], 0));
                 continue;
             }
             // Fill the block up to B bits with the lowest unused bits (longer contiguous runs).
+            ulong inner = group.Mask;
             for (int b = 0; b < n && BitOperations.PopCount(inner) < blockQubits; b++) inner |= 1UL << b;
-            passes.Add(new PlannedPass([.. taken.Select(i => ops[i])], inner));
+            passes.Add(new PlannedPass([.. group.Indices.Select(i => ops[i])], inner));
         }
         return passes;
-    }
-
-    public static ulong Mask(in DecodedOp op)
-    {
-        ulong m = 0;
-        foreach (int t in op.Targets) m |= 1UL << t;
-        foreach (int c in op.Controls) m |= 1UL << c;
-        return m;
     }
 }
 

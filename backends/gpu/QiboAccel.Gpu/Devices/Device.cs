@@ -23,6 +23,44 @@ internal abstract class Device
     /// <summary>True when the device computes in double precision (complex128 states).</summary>
     public abstract bool SupportsDouble { get; }
 
+    /// <summary>Device memory free now, in bytes (drivers that cannot say report <see cref="GlobalMemory"/>).</summary>
+    public virtual ulong FreeMemory => GlobalMemory;
+
+    /// <summary>
+    /// About how many threads keep the whole device busy (CUDA: multiprocessors x resident threads each, x 2;
+    /// OpenCL: compute units x 1024), a power of two. Reductions launch this many threads rather than a fixed count.
+    /// </summary>
+    public abstract long ReductionThreads { get; }
+
+    /// <summary>
+    /// Fusion's price of a dense matrix on k = 1..5 targets, in passes over the state (index k - 1): how much slower
+    /// than a memory-bound pass the 2^k-row product runs. GPUs have arithmetic to spare (a 5-target product on an
+    /// H100 is still close to memory-bound: these numbers are an estimate, not yet measured on a GPU); CPU devices
+    /// (PoCL) do not (measured with device-check on PoCL: a 3-target matrix runs at a quarter of a 1-qubit gate's
+    /// GB/s, a 5-target one at 1/12 to 1/30).
+    /// </summary>
+    public virtual double[] DenseCost => GpuDenseCost;
+
+    /// <summary>The dense-product prices for GPUs (fusion_model=gpu).</summary>
+    public static readonly double[] GpuDenseCost = [1, 1, 1.5, 2.5, 4.5];
+
+    /// <summary>The dense-product prices for CPU devices (fusion_model=cpu).</summary>
+    public static readonly double[] CpuDenseCost = [1, 1.5, 4, 10, 25];
+
+    /// <summary>Host memory the device copies from asynchronously (page-locked where the driver offers it).</summary>
+    public abstract HostBuffer AllocateHost(ulong bytes);
+
+    /// <summary>Frees host memory from <see cref="AllocateHost"/>.</summary>
+    public abstract unsafe void FreeHost(void* pointer);
+
+    /// <summary>The largest power of two not above <paramref name="value"/> (at least 64).</summary>
+    protected static long PowerOfTwoBelow(long value)
+    {
+        long p = 64;
+        while (p * 2 <= value) p *= 2;
+        return p;
+    }
+
     /// <summary>Allocates <paramref name="bytes"/> of device memory; a driver's refusal is QIBO_ERROR_OUT_OF_MEMORY naming <paramref name="what"/>.</summary>
     public abstract DeviceBuffer Allocate(ulong bytes, int elementSize, string what);
 
@@ -75,6 +113,24 @@ internal sealed class DeviceBuffer(Device device, long handle, ulong bytes, int 
     }
 }
 
+/// <summary>Host memory for asynchronous uploads, owned by one state.</summary>
+internal sealed unsafe class HostBuffer(Device device, void* pointer, ulong bytes) : IDisposable
+{
+    /// <summary>The memory.</summary>
+    public void* Pointer { get; private set; } = pointer;
+
+    /// <summary>Size in bytes.</summary>
+    public ulong Bytes { get; } = bytes;
+
+    /// <summary>Frees the memory (idempotent).</summary>
+    public void Dispose()
+    {
+        if (Pointer == null) return;
+        device.FreeHost(Pointer);
+        Pointer = null;
+    }
+}
+
 /// <summary>An in-order command queue: launches, copies and synchronisation.</summary>
 internal abstract class DeviceQueue : IDisposable
 {
@@ -109,6 +165,12 @@ internal abstract class DeviceQueue : IDisposable
 
     /// <summary>Copies host memory into a buffer; returns when the source may be reused.</summary>
     public abstract unsafe void Write(DeviceBuffer destination, ulong byteOffset, void* source, ulong bytes);
+
+    /// <summary>
+    /// Enqueues a copy from <paramref name="source"/> (from the start) into a buffer and returns at once: the copy
+    /// runs in order with the launches, and the source must not change until the next <see cref="Finish"/>.
+    /// </summary>
+    public abstract void WriteAsync(DeviceBuffer destination, ulong byteOffset, HostBuffer source, ulong bytes);
 
     /// <summary>Copies a buffer into host memory, after every command enqueued before; returns when done.</summary>
     public abstract unsafe void Read(DeviceBuffer source, ulong byteOffset, void* destination, ulong bytes);

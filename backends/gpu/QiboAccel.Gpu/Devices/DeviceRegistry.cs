@@ -35,8 +35,18 @@ internal static class DeviceRegistry
     private static Device Auto()
     {
         CudaApi? cuda = CudaApi.TryGet(out string cudaError);
-        if (cuda != null && CudaDevice.Count(cuda) > 0) return OpenCuda(0);
-        if (cuda != null) cudaError = "the NVIDIA driver sees no GPU";
+        if (cuda != null)
+        {
+            try
+            {
+                if (CudaDevice.Count(cuda) > 0) return OpenCuda(0);
+                cudaError = "the NVIDIA driver sees no GPU";
+            }
+            catch (GpuException e)
+            {
+                cudaError = e.Message; // e.g. cuDeviceGetCount failing: said, not read as "no GPU"
+            }
+        }
         try
         {
             return OpenOpenCl(0);

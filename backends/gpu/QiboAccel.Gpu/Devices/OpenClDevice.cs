@@ -14,6 +14,7 @@ internal sealed unsafe class OpenClDevice : Device
 {
     private const uint ContextPlatform = 0x1084;
     private const int PreferredGroupSize = 256;
+    private const ulong DeviceTypeCpu = 1 << 1;
 
     private readonly OpenClApi _api;
     private readonly nint _device;
@@ -34,6 +35,8 @@ internal sealed unsafe class OpenClDevice : Device
         GlobalMemory = entry.GlobalMemory;
         SupportsDouble = entry.SupportsDouble;
         uint units = InfoUInt(api, _device, OpenClApi.DeviceMaxComputeUnits);
+        ReductionThreads = PowerOfTwoBelow(1024L * Math.Max(units, 1u));
+        IsCpu = (InfoULong(api, _device, OpenClApi.DeviceType) & DeviceTypeCpu) != 0;
         _description = $"OpenCL {_id}: {entry.PlatformName} / {entry.DeviceName} ({entry.Version}, {units} compute units, " +
             $"{Format(GlobalMemory)}{(SupportsDouble ? "" : ", no fp64: complex64 only")})";
         using (SignalGuard.Protect())
@@ -55,6 +58,21 @@ internal sealed unsafe class OpenClDevice : Device
     public override ulong GlobalMemory { get; }
 
     public override bool SupportsDouble { get; }
+
+    public override long ReductionThreads { get; }
+
+    /// <summary>True for a CPU device (PoCL): dense products are expensive there.</summary>
+    public bool IsCpu { get; }
+
+    public override double[] DenseCost => IsCpu ? CpuDenseCost : GpuDenseCost;
+
+    public override HostBuffer AllocateHost(ulong bytes)
+    {
+        void* p = NativeMemory.AlignedAlloc((nuint)Math.Max(bytes, 64), 4096);
+        return new HostBuffer(this, p, bytes);
+    }
+
+    public override void FreeHost(void* pointer) => NativeMemory.AlignedFree(pointer);
 
     /// <summary>One device of the machine's OpenCL platforms, numbered across platforms in enumeration order.</summary>
     internal readonly record struct DeviceEntry(nint Platform, nint Device, string PlatformName, string DeviceName, string Version,
@@ -260,7 +278,8 @@ internal sealed unsafe class OpenClDevice : Device
                     size = 4;
                     break;
                 case SlotKind.ViewDescriptor:
-                    *(int*)value = 0;
+                    // The element index of the view's start in its buffer (ILGPU's view descriptor holds an int).
+                    *(int*)value = checked((int)args[slot.Param].Offset);
                     *(long*)(value + KernelAbi.ViewLengthOffset) = args[slot.Param].Value != 0 ? args[slot.Param].Length : 0;
                     size = KernelAbi.ViewDescriptorSize;
                     break;
@@ -348,6 +367,14 @@ internal sealed unsafe class OpenClDevice : Device
             int error = device._api.EnqueueWriteBuffer(_queue, (nint)destination.Handle, 1, (nuint)byteOffset, (nuint)bytes, source, 0, null, null);
             if (error != OpenClApi.Success)
                 throw GpuException.Device($"clEnqueueWriteBuffer({bytes} bytes) on {device._id} failed: {OpenClApi.ErrorName(error)}", OpenClApi.IsOutOfMemory(error));
+        }
+
+        public override void WriteAsync(DeviceBuffer destination, ulong byteOffset, HostBuffer source, ulong bytes)
+        {
+            if (bytes == 0) return;
+            int error = device._api.EnqueueWriteBuffer(_queue, (nint)destination.Handle, 0, (nuint)byteOffset, (nuint)bytes, source.Pointer, 0, null, null);
+            if (error != OpenClApi.Success)
+                throw GpuException.Device($"clEnqueueWriteBuffer({bytes} bytes, non-blocking) on {device._id} failed: {OpenClApi.ErrorName(error)}", OpenClApi.IsOutOfMemory(error));
         }
 
         public override void Read(DeviceBuffer source, ulong byteOffset, void* destination, ulong bytes)

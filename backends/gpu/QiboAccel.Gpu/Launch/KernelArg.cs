@@ -5,11 +5,13 @@ namespace QiboAccel.Gpu.Launch;
 /// <summary>One kernel argument as the generated wrappers build it: a view (buffer handle + length) or a scalar.</summary>
 internal readonly struct KernelArg
 {
-    private KernelArg(KernelParamKind kind, long value, long length)
+    private KernelArg(KernelParamKind kind, long value, long length, long offset = 0, int elementSize = 0)
     {
         Kind = kind;
         Value = value;
         Length = length;
+        Offset = offset;
+        ElementSize = elementSize;
     }
 
     /// <summary>The parameter kind; must match the kernel's (checked at launch).</summary>
@@ -21,8 +23,14 @@ internal readonly struct KernelArg
     /// <summary>Views: the number of elements.</summary>
     public long Length { get; }
 
-    /// <summary>A whole device buffer.</summary>
-    public static KernelArg View(DeviceBuffer buffer) => new(KernelParamKind.View, buffer.Handle, buffer.Elements);
+    /// <summary>Views: the first element's index in the buffer.</summary>
+    public long Offset { get; }
+
+    /// <summary>Views: the size of one element in bytes.</summary>
+    public int ElementSize { get; }
+
+    /// <summary>A view of a device buffer.</summary>
+    public static KernelArg View(DeviceView view) => new(KernelParamKind.View, view.Buffer.Handle, view.Length, view.Offset, view.ElementSize);
 
     /// <summary>An int.</summary>
     public static KernelArg Int32(int value) => new(KernelParamKind.Int32, value, 0);
@@ -49,4 +57,15 @@ internal readonly struct KernelArg
                 break;
         }
     }
+}
+
+/// <summary>
+/// A kernel's view of device memory: <see cref="Length"/> elements of <see cref="ElementSize"/> bytes from element
+/// <see cref="Offset"/> of a buffer. Several views of different element types can share one buffer (a batch's
+/// matrices and target masks are uploaded as one copy).
+/// </summary>
+internal readonly record struct DeviceView(DeviceBuffer Buffer, long Offset, long Length, int ElementSize)
+{
+    /// <summary>The whole buffer, in its own element size.</summary>
+    public static implicit operator DeviceView(DeviceBuffer buffer) => new(buffer, 0, buffer.Elements, buffer.ElementSize);
 }

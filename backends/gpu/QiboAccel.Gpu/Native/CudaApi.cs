@@ -12,8 +12,17 @@ internal sealed unsafe class CudaApi
     public const int ErrorOutOfMemory = 2;
     public const int ErrorNoDevice = 100;
     public const int ErrorUnsupportedPtxVersion = 222;
+    public const int ErrorInvalidPtx = 218;
+    public const int ErrorNoBinaryForGpu = 209;
+
+    public const int JitInfoLogBuffer = 3;
+    public const int JitInfoLogBufferSizeBytes = 4;
+    public const int JitErrorLogBuffer = 5;
+    public const int JitErrorLogBufferSizeBytes = 6;
+    public const int JitLogVerbose = 12;
 
     public const int AttributeMultiprocessorCount = 16;
+    public const int AttributeMaxThreadsPerMultiprocessor = 39;
     public const int AttributeComputeCapabilityMajor = 75;
     public const int AttributeComputeCapabilityMinor = 76;
     public const int FuncAttributeMaxThreadsPerBlock = 0;
@@ -31,8 +40,12 @@ internal sealed unsafe class CudaApi
     public delegate* unmanaged<nuint*, int, int> DeviceTotalMem;
     public delegate* unmanaged<int*, int, int, int> DeviceGetAttribute;
     public delegate* unmanaged<nint*, int, int> DevicePrimaryCtxRetain;
-    public delegate* unmanaged<nint, int> CtxSetCurrent;
-    public delegate* unmanaged<nint*, void*, int> ModuleLoadData;
+    public delegate* unmanaged<nint, int> CtxPushCurrent;
+    public delegate* unmanaged<nint*, int> CtxPopCurrent;
+    public delegate* unmanaged<nint*, void*, uint, int*, void**, int> ModuleLoadDataEx;
+    public delegate* unmanaged<nuint*, nuint*, int> MemGetInfo;
+    public delegate* unmanaged<void**, nuint, int> MemAllocHost;
+    public delegate* unmanaged<void*, int> MemFreeHost;
     public delegate* unmanaged<nint*, nint, byte*, int> ModuleGetFunction;
     public delegate* unmanaged<int*, int, nint, int> FuncGetAttribute;
     public delegate* unmanaged<nint, uint, uint, uint, uint, uint, uint, uint, nint, void**, void**, int> LaunchKernel;
@@ -87,8 +100,12 @@ internal sealed unsafe class CudaApi
         api.DeviceTotalMem = (delegate* unmanaged<nuint*, int, int>)NativeLibrary.GetExport(lib, "cuDeviceTotalMem_v2");
         api.DeviceGetAttribute = (delegate* unmanaged<int*, int, int, int>)NativeLibrary.GetExport(lib, "cuDeviceGetAttribute");
         api.DevicePrimaryCtxRetain = (delegate* unmanaged<nint*, int, int>)NativeLibrary.GetExport(lib, "cuDevicePrimaryCtxRetain");
-        api.CtxSetCurrent = (delegate* unmanaged<nint, int>)NativeLibrary.GetExport(lib, "cuCtxSetCurrent");
-        api.ModuleLoadData = (delegate* unmanaged<nint*, void*, int>)NativeLibrary.GetExport(lib, "cuModuleLoadData");
+        api.CtxPushCurrent = (delegate* unmanaged<nint, int>)NativeLibrary.GetExport(lib, "cuCtxPushCurrent_v2");
+        api.CtxPopCurrent = (delegate* unmanaged<nint*, int>)NativeLibrary.GetExport(lib, "cuCtxPopCurrent_v2");
+        api.ModuleLoadDataEx = (delegate* unmanaged<nint*, void*, uint, int*, void**, int>)NativeLibrary.GetExport(lib, "cuModuleLoadDataEx");
+        api.MemGetInfo = (delegate* unmanaged<nuint*, nuint*, int>)NativeLibrary.GetExport(lib, "cuMemGetInfo_v2");
+        api.MemAllocHost = (delegate* unmanaged<void**, nuint, int>)NativeLibrary.GetExport(lib, "cuMemAllocHost_v2");
+        api.MemFreeHost = (delegate* unmanaged<void*, int>)NativeLibrary.GetExport(lib, "cuMemFreeHost");
         api.ModuleGetFunction = (delegate* unmanaged<nint*, nint, byte*, int>)NativeLibrary.GetExport(lib, "cuModuleGetFunction");
         api.FuncGetAttribute = (delegate* unmanaged<int*, int, nint, int>)NativeLibrary.GetExport(lib, "cuFuncGetAttribute");
         api.LaunchKernel = (delegate* unmanaged<nint, uint, uint, uint, uint, uint, uint, uint, nint, void**, void**, int>)NativeLibrary.GetExport(lib, "cuLaunchKernel");
@@ -102,6 +119,24 @@ internal sealed unsafe class CudaApi
         api.GetErrorName = (delegate* unmanaged<int, byte**, int>)NativeLibrary.GetExport(lib, "cuGetErrorName");
         return api;
     }
+
+    /// <summary>
+    /// True for the errors after which the context is unusable for the rest of the process (the CUDA programming
+    /// guide's "sticky" errors: a fault inside a kernel, an unrecoverable hardware error); every later call in that
+    /// context fails with the same code.
+    /// </summary>
+    public static bool IsSticky(int code) => code is 214 // CUDA_ERROR_ECC_UNCORRECTABLE
+        or 700 // CUDA_ERROR_ILLEGAL_ADDRESS
+        or 702 // CUDA_ERROR_LAUNCH_TIMEOUT
+        or 710 // CUDA_ERROR_ASSERT
+        or 714 // CUDA_ERROR_HARDWARE_STACK_ERROR
+        or 715 // CUDA_ERROR_ILLEGAL_INSTRUCTION
+        or 716 // CUDA_ERROR_MISALIGNED_ADDRESS
+        or 717 // CUDA_ERROR_INVALID_ADDRESS_SPACE
+        or 718 // CUDA_ERROR_INVALID_PC
+        or 719 // CUDA_ERROR_LAUNCH_FAILED
+        or 4 // CUDA_ERROR_DEINITIALIZED (the driver is shutting down)
+        or 999; // CUDA_ERROR_UNKNOWN
 
     /// <summary>"CUDA_ERROR_OUT_OF_MEMORY (2)" etc.</summary>
     public string ErrorName(int code)

@@ -51,11 +51,30 @@ internal sealed record BridgeOptions(string Name, string BackendOptions, IReadOn
         return new BridgeOptions(name.Replace('-', '_'), backendOptions, path);
     }
 
-    /// <summary>sys.path additions in priority order: the options' pythonpath, QIBOACCEL_PYTHONPATH, the manifest's python_path.</summary>
+    /// <summary>
+    /// sys.path additions in priority order: the options' pythonpath, QIBOACCEL_PYTHONPATH, the manifest's python_path.
+    /// Every folder must be absolute (a relative one would depend on where the program is started) and trusted: owned by
+    /// this user or root and not writable by every user, since any module in it can be imported.
+    /// </summary>
     public IEnumerable<string> SearchPath(IEnumerable<string> manifestPaths)
     {
         IEnumerable<string> env = (Environment.GetEnvironmentVariable(PathVariable) ?? "")
             .Split(':', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return PythonPath.Concat(env).Concat(manifestPaths).Select(Path.GetFullPath).Distinct(StringComparer.Ordinal);
+        foreach (var (folder, from) in PythonPath.Select(p => (p, "pythonpath=")).Concat(env.Select(p => (p, PathVariable + "="))))
+        {
+            if (!Path.IsPathRooted(folder))
+            {
+                throw BridgeException.Invalid($"{from}{Safety.MessageText.Clip(folder)}: python folders must be absolute paths");
+            }
+        }
+        var all = PythonPath.Concat(env).Concat(manifestPaths).Select(Path.GetFullPath).Distinct(StringComparer.Ordinal).ToList();
+        foreach (string folder in all)
+        {
+            if (Directory.Exists(folder) && Safety.UnixFile.DistrustFolder(folder) is { } distrust)
+            {
+                throw BridgeException.Invalid($"python folder '{Safety.MessageText.Clip(folder)}' refused: {distrust} (another user could put modules there)");
+            }
+        }
+        return all;
     }
 }

@@ -77,6 +77,7 @@ internal static unsafe class Interpreter
                     if (wide != 0) Py_SetProgramName(wide);
                 }
             }
+            DisableUserSite(runtime);
             Py_InitializeEx(0); // 0: leave the host's signal handlers alone
             if (Py_IsInitialized() == 0) throw BridgeException.Device($"{Description}: Py_InitializeEx failed; {PythonLocator.InstallHint}");
             try
@@ -100,6 +101,20 @@ internal static unsafe class Interpreter
                 PyGILState_Release(gil);
             }
         }
+    }
+
+    /// <summary>Environment variable that lets the embedded interpreter read the user's site-packages (and run their .pth files).</summary>
+    public const string UserSiteVariable = "QIBOACCEL_PYTHON_USER_SITE";
+
+    /// <summary>
+    /// The user's site-packages (~/.local/lib/pythonX.Y/site-packages) are left out unless QIBOACCEL_PYTHON_USER_SITE=1:
+    /// their .pth files run code at interpreter start, and a backend should not depend on what happens to be there.
+    /// Set through the global Py_NoUserSiteDirectory (read by Py_InitializeEx in CPython 3.8 to 3.13).
+    /// </summary>
+    private static void DisableUserSite(PythonRuntime runtime)
+    {
+        if (Environment.GetEnvironmentVariable(UserSiteVariable) is "1" or "true" or "yes") return;
+        if (NativeLibrary.TryGetExport(runtime.Handle, "Py_NoUserSiteDirectory", out nint flag)) *(int*)flag = 1;
     }
 
     /// <summary>Compiles qiboaccel_bridge.py into sys.modules["qiboaccel_bridge"] (GIL held).</summary>

@@ -52,7 +52,7 @@ internal static unsafe class LibraryLocation
         {
             try
             {
-                using var doc = JsonDocument.Parse(File.ReadAllText(manifest));
+                using var doc = JsonDocument.Parse(ReadManifest(manifest));
                 JsonElement root = doc.RootElement;
                 if (root.ValueKind != JsonValueKind.Object) continue;
                 if (!root.TryGetProperty("library_path", out JsonElement lib) || lib.ValueKind != JsonValueKind.String) continue;
@@ -72,5 +72,15 @@ internal static unsafe class LibraryLocation
             }
         }
         return paths;
+    }
+
+    /// <summary>A manifest's text: a regular file (a FIFO would block), at most 1 MiB.</summary>
+    private static string ReadManifest(string path)
+    {
+        using var handle = Safety.UnixFile.OpenRegular(path, out Safety.UnixFile.Status status);
+        if (status.Size > 1 << 20) throw new IOException($"{path} is larger than 1 MiB");
+        using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
     }
 }

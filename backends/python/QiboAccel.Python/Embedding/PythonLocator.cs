@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
+using QiboAccel.Safety;
 
 namespace QiboAccel.Python.Embedding;
 
@@ -66,11 +67,23 @@ internal static unsafe class PythonLocator
 
         string? libraryOverride = Environment.GetEnvironmentVariable(LibraryVariable);
         string? pythonOverride = Environment.GetEnvironmentVariable(PythonVariable);
+        if (!string.IsNullOrEmpty(pythonOverride) && !Path.IsPathRooted(pythonOverride))
+        {
+            throw BridgeException.Invalid($"{PythonVariable}={MessageText.Clip(pythonOverride)} is not an absolute path; give the full path of a python executable");
+        }
         if (!string.IsNullOrEmpty(libraryOverride))
         {
-            if (!TryOpen(libraryOverride, out nint handle, out string error))
+            if (!Path.IsPathRooted(libraryOverride))
             {
-                throw BridgeException.Device($"{LibraryVariable}={libraryOverride} cannot be loaded: {error}; {InstallHint}");
+                throw BridgeException.Invalid($"{LibraryVariable}={MessageText.Clip(libraryOverride)} is not an absolute path; give the full path of a libpython3.X.so");
+            }
+            // Checked from its bytes before dlopen, which would run the library's constructors.
+            string? problem = File.Exists(libraryOverride) ? Vet(libraryOverride) : "the file does not exist";
+            nint handle = 0;
+            if (problem is null && !TryOpen(libraryOverride, out handle, out string error)) problem = error;
+            if (problem is not null)
+            {
+                throw BridgeException.Device($"{LibraryVariable}={MessageText.Clip(libraryOverride)} cannot be loaded: {problem}; {InstallHint}");
             }
             string? executable = !string.IsNullOrEmpty(pythonOverride) ? pythonOverride : GuessExecutable(libraryOverride);
             return new PythonRuntime(handle, libraryOverride, executable, HostIsPython: false);
@@ -107,11 +120,12 @@ internal static unsafe class PythonLocator
         var list = new List<string> { "/usr/bin/python3" };
         foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
         {
-            list.Add(Path.Combine(dir, "python3"));
+            // A relative PATH entry means "the current folder": never run a python3 found there.
+            if (Path.IsPathRooted(dir)) list.Add(Path.Combine(dir, "python3"));
         }
         foreach (string path in list)
         {
-            if (!File.Exists(path)) continue;
+            if (!File.Exists(path) || UnixFile.Distrust(path) is not null) continue;
             string real = RealPath(path);
             if (seen.Add(real)) yield return path;
         }
@@ -133,6 +147,11 @@ internal static unsafe class PythonLocator
 
     private static PythonRuntime? TryExecutable(string python, List<string> attempts)
     {
+        if (File.Exists(python) && UnixFile.Distrust(python) is { } distrust)
+        {
+            attempts.Add($"{MessageText.Clip(python)}: not run: {distrust}");
+            return null;
+        }
         string[] lines;
         try
         {
@@ -165,6 +184,11 @@ internal static unsafe class PythonLocator
         foreach (string file in files)
         {
             if (!File.Exists(file)) continue;
+            if (Vet(file) is { } problem)
+            {
+                errors.Add($"{file}: {problem}");
+                continue;
+            }
             if (TryOpen(file, out nint handle, out string error)) return new PythonRuntime(handle, file, executable, HostIsPython: false);
             errors.Add($"{file}: {error}");
         }
@@ -196,6 +220,9 @@ internal static unsafe class PythonLocator
             UseShellExecute = false,
             StandardOutputEncoding = Encoding.UTF8,
         };
+        // -s: the user's site-packages stay out of the query as they do out of the embedded interpreter (their .pth
+        // files would run code), unless asked for.
+        if (Environment.GetEnvironmentVariable(Interpreter.UserSiteVariable) is not ("1" or "true" or "yes")) psi.ArgumentList.Add("-s");
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add(QueryScript);
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("the process did not start");
@@ -241,6 +268,17 @@ internal static unsafe class PythonLocator
         }
         candidates.Add("/usr/bin/python" + version);
         return candidates.Select(Path.GetFullPath).FirstOrDefault(File.Exists);
+    }
+
+    /// <summary>
+    /// Why the library at <paramref name="path"/> must not be loaded as libpython, or null: it must belong to this user
+    /// or root, sit in a folder others cannot write, and be a shared library for this machine exporting the C API's
+    /// entry points — all decided from the file before dlopen runs any of its code.
+    /// </summary>
+    private static string? Vet(string path)
+    {
+        if (UnixFile.Distrust(path) is { } distrust) return $"refused: {distrust}";
+        return ElfImage.Problem(path, "Py_InitializeEx", "PyGILState_Ensure") is { } problem ? $"'{MessageText.Clip(path)}' {problem}" : null;
     }
 
     private static bool TryOpen(string path, out nint handle, out string error)
