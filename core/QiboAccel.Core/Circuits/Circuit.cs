@@ -33,7 +33,7 @@ public sealed class Circuit
     public IReadOnlyList<ClassicalRegister> ClassicalRegisters => _classicalRegisters;
 
     /// <summary>
-    /// The symbolic parameters, in order of declaration (<see cref="AddParameter"/>) or first use. Values for
+    /// The symbolic parameters, in order of declaration (<see cref="AddParameter(string)"/>) or first use. Values for
     /// <see cref="Bind(IReadOnlyList{double})"/>, sweeps and gradients are given in this order.
     /// </summary>
     public IReadOnlyList<Parameter> Parameters => _parameters;
@@ -60,6 +60,16 @@ public sealed class Circuit
     {
         if (_parameters.Any(p => p.Name == name)) throw new ArgumentException($"parameter '{name}' is declared twice");
         var parameter = new Parameter(name);
+        _parameters.Add(parameter);
+        return parameter;
+    }
+
+    /// <summary>Declares an existing parameter (e.g. an OpenQASM <c>input</c>) at the end of <see cref="Parameters"/>.</summary>
+    public Parameter AddParameter(Parameter parameter)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        if (_parameters.Any(p => ReferenceEquals(p, parameter))) return parameter;
+        if (_parameters.Any(p => p.Name == parameter.Name)) throw new ArgumentException($"parameter '{parameter.Name}' is declared twice");
         _parameters.Add(parameter);
         return parameter;
     }
