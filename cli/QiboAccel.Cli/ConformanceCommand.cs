@@ -88,8 +88,9 @@ internal static class ConformanceCommand
     {
         string self = Environment.ProcessPath ?? "dotnet";
         var psi = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true };
-        // Under `dotnet qiboaccel.dll`, ProcessPath is dotnet itself: pass the program again.
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(typeof(ConformanceCommand).Assembly.Location);
+        // The native executable runs itself; under `dotnet qiboaccel.dll` (dotnet run, a JIT build) ProcessPath is
+        // dotnet itself: pass the program again (Assembly.Location is empty under NativeAOT, so build the path).
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "qiboaccel.dll"));
         foreach (string a in new[] { "conformance", spec, "--case", name, "--in-process" }) psi.ArgumentList.Add(a);
         var sw = Stopwatch.StartNew();
         using var child = Process.Start(psi) ?? throw new InvalidOperationException("cannot start a child process for the conformance case");
