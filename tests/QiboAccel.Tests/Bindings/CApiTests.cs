@@ -79,7 +79,7 @@ public sealed class CApiTests
         ("cu", 2, 4), ("rzx", 2, 1), ("ecr", 2, 0), ("dcx", 2, 0), ("r", 1, 2), ("rccx", 3, 0),
     ];
 
-    private static string RandomQasm(int n, int depth, Random rng)
+    internal static string RandomQasm(int n, int depth, Random rng)
     {
         var sb = new StringBuilder("OPENQASM 2.0;\ninclude \"qelib1.inc\";\n");
         sb.Append(CultureInfo.InvariantCulture, $"qreg q[{n}];\ncreg a[2];\ncreg b[{n - 2}];\n");
