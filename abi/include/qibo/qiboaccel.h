@@ -457,6 +457,14 @@ QIBOACCEL_API qiboaccel_error* qiboaccel_result_get_info(const qiboaccel_result*
 QIBOACCEL_API qiboaccel_error* qiboaccel_result_get_state(const qiboaccel_result* result, uint64_t offset, uint64_t count, double* out);
 
 /**
+ * [thread-safe] The final state (or rho) in place, without a copy: *data receives 2 * *count doubles,
+ * interleaved (re, im), held by the result and valid until qiboaccel_result_destroy (bindings wrap it as
+ * an array that keeps the result alive). The memory is the result's own: writing into it changes what
+ * the result's other functions read. INVALID_ARGUMENT with QIBOACCEL_EXECUTE_NO_STATE.
+ */
+QIBOACCEL_API qiboaccel_error* qiboaccel_result_get_state_view(const qiboaccel_result* result, const double** data, uint64_t* count);
+
+/**
  * [thread-safe] Marginal probabilities of the listed qubits (NULL and 0: all qubits): 2^n_qubits doubles,
  * the first listed qubit the most significant bit of the index. From |amplitude|^2 or rho's diagonal.
  */

@@ -188,6 +188,7 @@ _PROTOTYPES = {
     "qiboaccel_result_destroy": (None, [_handle]),
     "qiboaccel_result_get_info": (_E, [_handle, _P(ResultInfo)]),
     "qiboaccel_result_get_state": (_E, [_handle, _u64, _u64, ctypes.c_void_p]),
+    "qiboaccel_result_get_state_view": (_E, [_handle, _P(ctypes.c_void_p), _P(_u64)]),
     "qiboaccel_result_get_probabilities": (_E, [_handle, ctypes.c_void_p, _u32, ctypes.c_void_p]),
     "qiboaccel_result_get_frequencies": (_E, [_handle, _P(FrequenciesArgs)]),
     "qiboaccel_result_get_register": (_E, [_handle, _u32, _P(RegisterInfo)]),

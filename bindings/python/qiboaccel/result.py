@@ -11,6 +11,20 @@ def _bits(value, n):
     return format(value, f"0{n}b") if n else ""
 
 
+class _Owner:
+    """Owns a native result: it is destroyed when the Result and every array over its state are gone."""
+
+    def __init__(self, handle):
+        self.handle = handle
+
+    def __del__(self):
+        try:
+            if self.handle is not None and N._lib is not None:
+                N._lib.qiboaccel_result_destroy(self.handle)
+        except Exception:  # interpreter shutdown
+            pass
+
+
 class Result:
     """The result of `qiboaccel.execute`: final state, probabilities, shot counts, expectation values, timings.
 
@@ -19,7 +33,7 @@ class Result:
     """
 
     def __init__(self, handle):
-        self._handle = handle
+        self._owner = _Owner(handle)
         info = N.ResultInfo()
         N.call("qiboaccel_result_get_info", handle, ctypes.byref(info))
         self.backend = N.decode(info.backend)
@@ -47,15 +61,26 @@ class Result:
     @property
     def state(self):
         """The final state as a complex128 array of 2**n amplitudes, or the density matrix as a 2**n x 2**n array;
-        None when executed with keep_state=False. With mid-circuit measurement, the last shot's."""
+        None when executed with keep_state=False. With mid-circuit measurement, the last shot's. The array is the
+        result's own memory (no copy); it stays valid as long as the array lives, even after close()."""
         if self._state is None and self._state_size:
-            out = np.empty(self._state_size, dtype=np.complex128)
-            N.call("qiboaccel_result_get_state", self._live(), 0, self._state_size, out.ctypes.data)
+            data, count = ctypes.c_void_p(), ctypes.c_uint64()
+            N.call("qiboaccel_result_get_state_view", self._live(), ctypes.byref(data), ctypes.byref(count))
+            buffer = (ctypes.c_double * (2 * count.value)).from_address(data.value)
+            buffer._owner = self._owner  # the native memory lives while any array over it does
+            out = np.ctypeslib.as_array(buffer).view(np.complex128)
             if self.density_matrix:
                 dim = 1 << self.nqubits
                 out = out.reshape(dim, dim)
             self._state = out
         return self._state
+
+    def state_copy(self, offset=0, count=None):
+        """A copy of complex values [offset, offset + count) of the state (or of rho, row-major)."""
+        count = self._state_size - offset if count is None else count
+        out = np.empty(max(count, 0), dtype=np.complex128)
+        N.call("qiboaccel_result_get_state", self._live(), offset, count, out.ctypes.data)
+        return out
 
     def probabilities(self, qubits=None):
         """Marginal probabilities of `qubits` (default: all), the first listed the most significant bit."""
@@ -111,18 +136,10 @@ class Result:
         return f"<qiboaccel.Result {self.backend}: {self.nqubits} qubits ({kind}), {self.shots} shots, seed {self.seed}>"
 
     def _live(self):
-        if self._handle is None:
+        if self._owner is None:
             raise N.InvalidArgumentError("the result is closed")
-        return self._handle
+        return self._owner.handle
 
     def close(self):
-        """Frees the native result now (arrays already read stay valid)."""
-        handle, self._handle = getattr(self, "_handle", None), None
-        if handle is not None and N._lib is not None:
-            N._lib.qiboaccel_result_destroy(handle)
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:
-            pass
+        """Lets go of the native result (it is freed once no array returned by `state` still uses its memory)."""
+        self._owner = None

@@ -170,6 +170,18 @@ class Basics(unittest.TestCase):
         self.assertEqual(single.precision, "single")
         np.testing.assert_allclose(single.state, r.state, atol=1e-6)
 
+    def test_the_state_outlives_its_result(self):
+        r = qiboaccel.execute(qiboaccel.Circuit(3).add("h", 0).add("cx", 0, 2))
+        state = r.state
+        np.testing.assert_array_equal(state, r.state_copy())
+        r.close()
+        del r
+        import gc
+        gc.collect()
+        expected = np.zeros(8, dtype=complex)
+        expected[0] = expected[5] = 2**-0.5
+        np.testing.assert_allclose(state, expected, atol=1e-15)
+
     def test_keep_state_false(self):
         r = qiboaccel.execute(qiboaccel.Circuit(2).add("h", 0).measure(0), shots=10, seed=1, keep_state=False)
         self.assertIsNone(r.state)

@@ -65,6 +65,7 @@ public sealed class CApiTests
         var (exit, output, err) = BindingsHarness.Run(BindingsHarness.Probe, ["run", list, spec, "500", shotSeed.ToString(CultureInfo.InvariantCulture), mode]);
         Assert.True(exit == 0, err);
         Assert.True(BindingsHarness.MaxDifference(expected.State!, BindingsHarness.Amplitudes(output)) < Tolerance, "states differ");
+        Assert.Contains("view-equal 1", output); // qiboaccel_result_get_state_view shows the same values in place
         BindingsHarness.SameCounts(expected.Frequencies, BindingsHarness.Counts(output, "freq"), $"seed {seed}");
     }
 
@@ -203,6 +204,7 @@ public sealed class CApiTests
     [InlineData("expectation-syntax", 7, "observable '0.5*Z0*', position 8")]
     [InlineData("expectation-qubit-out-of-range", 1, "uses qubit 7")]
     [InlineData("state-out-of-range", 1, "values [2, 5) run past the 4 complex values")]
+    [InlineData("state-view-null", 1, "data or count is NULL")]
     [InlineData("frequencies-bad-register", 1, "register_index 5 is out of range")]
     [InlineData("probabilities-qubit-out-of-range", 1, "qubit 5 is out of range")]
     [InlineData("probabilities-qubit-twice", 1, "qubit 0 is listed twice")]

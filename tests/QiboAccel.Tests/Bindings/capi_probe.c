@@ -236,6 +236,10 @@ static int run(const char* file, const char* spec, uint64_t shots, uint64_t seed
     double* state = malloc(2 * ri.state_size * sizeof *state);
     if (!check(qiboaccel_result_get_state(args.result, 0, ri.state_size, state), "get_state")) return 1;
     for (uint64_t i = 0; i < ri.state_size; i++) printf("amp %llu %.17g %.17g\n", (unsigned long long)i, state[2 * i], state[2 * i + 1]);
+    const double* view = NULL;
+    uint64_t view_count = 0;
+    if (!check(qiboaccel_result_get_state_view(args.result, &view, &view_count), "get_state_view")) return 1;
+    printf("view-equal %d\n", view_count == ri.state_size && !memcmp(view, state, 2 * ri.state_size * sizeof(double)));
     qiboaccel_frequencies_args fa = { .struct_size = sizeof fa };
     fa.register_index = -1;
     if (!check(qiboaccel_result_get_frequencies(args.result, &fa), "frequencies")) return 1;
@@ -373,6 +377,7 @@ static int errors(void)
     report("expectation-syntax", qiboaccel_result_expectation(result, "0.5*Z0*", &value));
     report("expectation-qubit-out-of-range", qiboaccel_result_expectation(result, "Z7", &value));
     report("state-out-of-range", qiboaccel_result_get_state(result, 2, 3, out));
+    report("state-view-null", qiboaccel_result_get_state_view(result, NULL, NULL));
     qiboaccel_frequencies_args fa = { .struct_size = sizeof fa };
     fa.register_index = 5;
     report("frequencies-bad-register", qiboaccel_result_get_frequencies(result, &fa));

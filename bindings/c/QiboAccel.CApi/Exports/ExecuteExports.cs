@@ -122,6 +122,25 @@ internal static unsafe class ExecuteExports
         }
     }
 
+    [UnmanagedCallersOnly(EntryPoint = "qiboaccel_result_get_state_view", CallConvs = [typeof(CallConvCdecl)])]
+    public static nint GetStateView(nint result, double** data, ulong* count)
+    {
+        try
+        {
+            var obj = HandleTable.Get<ResultObject>(result, "result");
+            if (data == null || count == null) throw CApiException.Invalid("data or count is NULL");
+            Complex[] state = StateOf(obj.Result)
+                ?? throw CApiException.Invalid("the result holds no state (executed with QIBOACCEL_EXECUTE_NO_STATE)");
+            *data = (double*)obj.Pin(state);
+            *count = (ulong)state.Length;
+            return 0;
+        }
+        catch (Exception e)
+        {
+            return NativeError.From(e);
+        }
+    }
+
     [UnmanagedCallersOnly(EntryPoint = "qiboaccel_result_get_probabilities", CallConvs = [typeof(CallConvCdecl)])]
     public static nint GetProbabilities(nint result, uint* qubits, uint nQubits, double* output)
     {

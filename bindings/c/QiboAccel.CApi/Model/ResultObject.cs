@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using QiboAccel.CApi.Interop;
 using QiboAccel.Circuits;
 using QiboAccel.Execution;
@@ -60,6 +61,24 @@ internal sealed class ResultObject(ExecutionResult result, IReadOnlyList<Classic
     }
 
     private nint _sampled;
+    private GCHandle _pinned;
 
-    public void Dispose() => Strings.Dispose();
+    /// <summary>The address of <paramref name="state"/>, pinned (once) until the result is destroyed.</summary>
+    public nint Pin(System.Numerics.Complex[] state)
+    {
+        lock (_frequencies)
+        {
+            if (!_pinned.IsAllocated) _pinned = GCHandle.Alloc(state, GCHandleType.Pinned);
+            return _pinned.AddrOfPinnedObject();
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_frequencies)
+        {
+            if (_pinned.IsAllocated) _pinned.Free();
+        }
+        Strings.Dispose();
+    }
 }
