@@ -304,7 +304,7 @@ typedef struct qiboaccel_register_info {
 
 /** [externally synchronized: circuit] */
 QIBOACCEL_API qiboaccel_error* qiboaccel_circuit_get_info(const qiboaccel_circuit* circuit, qiboaccel_circuit_info* info);
-/** [externally synchronized: circuit] index < n_registers. The name lives until the circuit changes or is destroyed. */
+/** [externally synchronized: circuit] index < n_registers. The name lives as long as the circuit. */
 QIBOACCEL_API qiboaccel_error* qiboaccel_circuit_get_register(const qiboaccel_circuit* circuit, uint32_t index, qiboaccel_register_info* info);
 /** [externally synchronized: circuit] index < n_warnings: "file:line:column: warning: ...". */
 QIBOACCEL_API qiboaccel_error* qiboaccel_circuit_get_warning(const qiboaccel_circuit* circuit, uint32_t index, const char** message);

@@ -4,17 +4,14 @@ using QiboAccel.CApi.Interop;
 
 namespace QiboAccel.CApi.Exports;
 
-/// <summary>Versions and error objects. Nothing here can fail; each export still catches everything.</summary>
+/// <summary>Versions and error objects. The version exports touch nothing that can fail; the others catch everything.</summary>
 internal static unsafe class ErrorExports
 {
-    /// <summary>The library's release, in static storage.</summary>
-    private static readonly byte* LibraryVersion = Utf8Static("0.1.0");
-
     [UnmanagedCallersOnly(EntryPoint = "qiboaccel_api_version", CallConvs = [typeof(CallConvCdecl)])]
     public static uint ApiVersion() => (ApiInfo.Major << 16) | ApiInfo.Minor;
 
     [UnmanagedCallersOnly(EntryPoint = "qiboaccel_library_version", CallConvs = [typeof(CallConvCdecl)])]
-    public static byte* Version() => LibraryVersion;
+    public static byte* Version() => (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference("0.1.0\0"u8)); // image data: never moves
 
     [UnmanagedCallersOnly(EntryPoint = "qiboaccel_error_get_code", CallConvs = [typeof(CallConvCdecl)])]
     public static uint Code(nint error)
@@ -53,14 +50,6 @@ internal static unsafe class ErrorExports
         {
             // Nothing to report to: error_destroy returns nothing.
         }
-    }
-
-    private static byte* Utf8Static(string text)
-    {
-        int length = System.Text.Encoding.UTF8.GetByteCount(text);
-        var block = (byte*)NativeMemory.AllocZeroed((nuint)length + 1);
-        System.Text.Encoding.UTF8.GetBytes(text, new Span<byte>(block, length));
-        return block;
     }
 }
 
