@@ -9,8 +9,9 @@
 
 For each circuit (qibo.models.QFT(n), with swaps; a variational circuit of 5 layers of RY on every qubit, CZ on even
 pairs, CZ on odd pairs — the circuits of `./qiboaccel bench`) and size, every backend runs the same qibo Circuit
-object: one warm-up execution (numba's JIT compilation, library loading), then --repeat timed executions of
-`circuit()`, the median reported. Timing covers what a qibo user waits for: the whole call, final state included.
+object: one warm-up execution each (numba's JIT compilation, library loading), then --repeat rounds in which every
+backend runs `circuit()` once (interleaved, so a busy spell of a shared machine hits all alike), the median
+reported. Timing covers what a qibo user waits for: the whole call, final state included.
 The final states of the backends are compared (fidelity |<a|b>|^2 to the first backend's). qibo and qibojit are
 imported from their source trees (bindings/python/tests/qibo_shim.py); nothing is installed with pip.
 """
@@ -56,6 +57,15 @@ def variational(n, layers=5, seed=7):
 CIRCUITS = {"qft": qft, "variational": variational}
 
 
+def use(backend_object):
+    """Makes an already constructed backend qibo's current one (what qibo.set_backend does, minus constructing a new
+    backend object: a fresh qibojit backend pays set-up costs on its first circuit)."""
+    from qibo.backends import _Global
+
+    _Global._backend = backend_object
+    _Global._transpiler = None
+
+
 def parse_qubits(text):
     if ".." in text:
         lo, hi = text.split("..")
@@ -86,28 +96,40 @@ def main():
         sys.exit(str(e))
     import qibo
 
+    from qibo.backends import construct_backend
+
     backends = [tuple(b.split(":", 1)) if ":" in b else (b, None) for b in args.backends.split(",")]
+    objects = {}
+    for name, platform in backends:
+        objects[(name, platform)] = construct_backend(name, platform=platform) if platform else construct_backend(name)
+        objects[(name, platform)].set_precision(args.precision)
     rows = []
     print(f"# qibo {qibo.__version__}, {args.precision} precision, median of {args.repeat} after one warm-up; "
           f"{os.cpu_count()} CPUs", flush=True)
     for name in args.circuits.split(","):
         for n in parse_qubits(args.qubits):
             circuit = CIRCUITS[name](n)
-            times, states = [], []
-            for backend, platform in backends:
-                qibo.set_backend(backend, platform=platform) if platform else qibo.set_backend(backend)
-                qibo.set_precision(args.precision)
+            # Warm up every backend (numba's JIT compilation, library loading), then interleave the timed runs, so
+            # that a busy spell of the machine falls on every backend alike.
+            elapsed = {b: [] for b in backends}
+            states = {}
+            for b in backends:
+                use(objects[b])
                 circuit._final_state = None
-                circuit().state()  # warm-up: JIT compilation, library loading
-                elapsed = []
-                for _ in range(args.repeat):
+                circuit().state()
+            for _ in range(args.repeat):
+                for b in backends:
+                    use(objects[b])
                     circuit._final_state = None
                     start = time.perf_counter()
                     state = circuit().state()
-                    elapsed.append(time.perf_counter() - start)
-                times.append(statistics.median(elapsed))
-                states.append(np.asarray(state))
-                print(f"  {name:12} {n:3} qubits  {backend}:{platform or '':10} {times[-1]:9.3f} s", flush=True)
+                    elapsed[b].append(time.perf_counter() - start)
+                    states[b] = np.asarray(state)
+            times = [statistics.median(elapsed[b]) for b in backends]
+            for (backend, platform), t in zip(backends, times):
+                print(f"  {name:12} {n:3} qubits  {backend}:{platform or '':10} {t:9.3f} s  (runs: "
+                      + ", ".join(f"{x:.3f}" for x in elapsed[(backend, platform)]) + ")", flush=True)
+            states = [states[b] for b in backends]
             ref = states[0]
             fid = [float(abs(np.vdot(ref, s)) ** 2) for s in states]
             rows.append((name, n, times, fid, len(circuit.queue)))
