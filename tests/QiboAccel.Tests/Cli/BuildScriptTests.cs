@@ -12,8 +12,8 @@ namespace QiboAccel.Tests.Cli;
 /// </summary>
 public sealed class BuildScriptTests : IDisposable
 {
-    private static readonly string[] Targets = ["cpu", "gpu", "python", "example-c", "cli"];
-    private static readonly string[] Copied = ["qiboaccel", "Directory.Build.props", "abi", "backends", "cli", "conformance", "core", "python", "examples/backends/c"];
+    private static readonly string[] Targets = ["cpu", "gpu", "python", "example-c", "cli", "capi", "python-package"];
+    private static readonly string[] Copied = ["qiboaccel", "Directory.Build.props", "abi", "backends", "cli", "conformance", "core", "python", "examples/backends/c", "bindings"];
 
     private readonly string _copy = Directory.CreateTempSubdirectory("qiboaccel-build-script-").FullName;
     private readonly DateTime _past = DateTime.UtcNow.AddHours(-2);
@@ -30,14 +30,17 @@ public sealed class BuildScriptTests : IDisposable
     [Theory]
     [InlineData("backends/kit/QiboAccel.BackendKit/Check.cs", "cpu,gpu,python")]
     [InlineData("backends/kit/QiboAccel.BackendKit/QiboAccel.BackendKit.csproj", "cpu,gpu,python")]
-    [InlineData("abi/QiboAccel.Abi/QiboOp.cs", "cpu,gpu,python,cli")]
+    [InlineData("abi/QiboAccel.Abi/QiboOp.cs", "cpu,gpu,python,cli,capi")]
     [InlineData("conformance/QiboAccel.Conformance/ConformanceSuite.cs", "cli")]
-    [InlineData("core/QiboAccel.Core/Circuits/Circuit.cs", "cli")]
+    [InlineData("core/QiboAccel.Core/Circuits/Circuit.cs", "cli,capi")]
     [InlineData("python/qiboaccel_bridge.py", "python")]
     [InlineData("backends/cpu/QiboAccel.Cpu/StateVector.cs", "cpu")]
     [InlineData("backends/gpu/QiboAccel.Gpu.Kernels/StateKernels.cs", "gpu")]
     [InlineData("abi/include/qibo/backend.h", "example-c")]
-    [InlineData("Directory.Build.props", "cpu,gpu,python,example-c,cli")]
+    [InlineData("Directory.Build.props", "cpu,gpu,python,example-c,cli,capi")]
+    [InlineData("bindings/c/QiboAccel.CApi/QiboAccel.CApi.csproj", "capi")]
+    [InlineData("abi/include/qibo/qiboaccel.h", "capi")]
+    [InlineData("bindings/python/qiboaccel/circuit.py", "python-package")]
     public void EditingAFileMakesWhatLinksItOutOfDate(string file, string expected)
     {
         Assert.Empty(OutOfDate(out _));

@@ -9,12 +9,7 @@ public class CliTests
 {
     private static (int Exit, string Out, string Err) Run(params string[] args)
     {
-        string cli = RepoPaths.Combine("build", "cli", "qiboaccel.dll");
-        Assert.True(File.Exists(cli), $"{cli} is missing: run ./qiboaccel build first");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoPaths.Root };
-        psi.ArgumentList.Add(cli);
-        foreach (string a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
+        using var p = Process.Start(CliProgram.StartInfo(args))!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         string stderr = p.StandardError.ReadToEnd();
         p.WaitForExit();

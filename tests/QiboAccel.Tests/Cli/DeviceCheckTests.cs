@@ -14,10 +14,7 @@ public sealed class DeviceCheckTests
 {
     private static (int Exit, string Out, string Err) Run(params string[] args)
     {
-        string cli = RepoPaths.Combine("build", "cli", "qiboaccel.dll");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoPaths.Root };
-        psi.ArgumentList.Add(cli);
-        psi.ArgumentList.Add("device-check");
+        ProcessStartInfo psi = CliProgram.StartInfo("device-check");
         foreach (string a in args) psi.ArgumentList.Add(a);
         using Process p = Process.Start(psi)!;
         Task<string> stdout = p.StandardOutput.ReadToEndAsync();
@@ -122,7 +119,7 @@ public sealed class DeviceCheckTests
     public void GpuCheckPreparesABundleThatRunsWithoutTheSdk()
     {
         // scripts/gpu-check --prepare DIR, then DIR/gpu-check as on a GPU machine (here on PoCL, small sizes), with no
-        // .NET reachable: the bundle's qiboaccel is self-contained and finds the bundle's backends by itself.
+        // .NET reachable: the bundle's qiboaccel is the NativeAOT executable and finds the bundle's backends by itself.
         string folder = Directory.CreateTempSubdirectory("qibo-gpu-check-").FullName;
         try
         {
@@ -130,7 +127,8 @@ public sealed class DeviceCheckTests
             var prepare = new ProcessStartInfo(RepoPaths.Combine("scripts", "gpu-check"), ["--prepare", bundle]) { RedirectStandardError = true, RedirectStandardOutput = true };
             var (code, output, errors) = Exec(prepare);
             Assert.True(code == 0, errors + output);
-            Assert.True(File.Exists(Path.Combine(bundle, "cli", "libcoreclr.so")), "the bundle's qiboaccel is not self-contained");
+            // The native executable alone: no managed assemblies or runtime files travel with it.
+            Assert.Equal(["qiboaccel"], Directory.GetFiles(Path.Combine(bundle, "cli")).Select(Path.GetFileName));
             foreach (string f in new[] { "libqibo_gpu.so", "libqibo_cpu.so", "gpu.json", "cpu.json" }) Assert.True(File.Exists(Path.Combine(bundle, "backends", f)), f);
             string json = Path.Combine(folder, "summary.json");
             var run = new ProcessStartInfo(Path.Combine(bundle, "gpu-check"), ["--backend", "gpu:opencl:0", "--qubits", "6", "--large-qubits", "none",

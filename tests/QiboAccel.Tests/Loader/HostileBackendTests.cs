@@ -92,12 +92,12 @@ public class HostileBackendTests(HostileBackends hostile) : IClassFixture<Hostil
     [Fact]
     public void HostCopiesAreCheckedAgainstAnAddressSpaceLimit()
     {
-        // D4/W2: under `ulimit -v` (about 7.6 GiB) a 28-qubit --state run asks for 4 GiB on the backend and 6 GiB of
+        // D4/W2: under `ulimit -v` (about 9.5 GiB, of which the runtimes' reservations leave about 4.5) a 28-qubit --state run asks for 4 GiB on the backend and 6 GiB of
         // host copies: refused up front, naming what is available — not "Out of memory." and SIGABRT.
         using var dir = new TempFolder();
         string q28 = dir.File("q28.qasm", "OPENQASM 2.0;\nqreg q[28];\n");
-        string cli = RepoPaths.Combine("build", "cli", "qiboaccel.dll");
-        var psi = new System.Diagnostics.ProcessStartInfo("bash", ["-c", "ulimit -v 8000000 && exec dotnet \"$0\" run \"$1\" --backend \"$2\" --state", cli, q28, hostile.PathOf("LAZY")])
+        string cli = CliProgram.Path;
+        var psi = new System.Diagnostics.ProcessStartInfo("bash", ["-c", "ulimit -v 10000000 && exec \"$0\" run \"$1\" --backend \"$2\" --state", cli, q28, hostile.PathOf("LAZY")])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,

@@ -125,10 +125,7 @@ public class LoaderFailureTests(BrokenBackends broken) : IClassFixture<BrokenBac
     public void TheConformanceKitSurvivesACrashingBackend()
     {
         // Each case runs in a child process: the crash fails bit-order, and the handshake case still passes.
-        string cli = RepoPaths.Combine("build", "cli", "qiboaccel.dll");
-        Assert.True(File.Exists(cli), $"{cli} is missing: run ./qiboaccel build first");
-        var psi = new ProcessStartInfo("dotnet", [cli, "conformance", broken.PathOf("BROKEN_CRASH")]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var run = Process.Start(psi)!;
+        using var run = Process.Start(CliProgram.StartInfo("conformance", broken.PathOf("BROKEN_CRASH")))!;
         string output = run.StandardOutput.ReadToEnd();
         run.StandardError.ReadToEnd();
         run.WaitForExit();

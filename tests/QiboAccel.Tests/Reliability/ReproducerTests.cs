@@ -81,7 +81,8 @@ public class ReproducerTests(HostileBackends hostile) : IClassFixture<HostileBac
         // and SIGABRT; --debug adds the stack trace.
         using var dir = new TempFolder();
         string big = Qasm(dir, "big.qasm", "qreg q[2];\n" + string.Concat(Enumerable.Repeat("x q[0];\n", 2_000_000)));
-        var env = new Dictionary<string, string?> { ["DOTNET_GCHeapHardLimit"] = "0x10000000" };
+        // Hexadecimal without "0x": NativeAOT ignores the prefixed form (CoreCLR reads both).
+        var env = new Dictionary<string, string?> { ["DOTNET_GCHeapHardLimit"] = "10000000" };
         var r = CliRunner.Run(["run", big], env);
         Assert.Equal(1, r.Exit);
         Assert.StartsWith("qiboaccel: error: out of memory", r.ErrorLine);

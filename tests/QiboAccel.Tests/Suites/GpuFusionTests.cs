@@ -227,13 +227,12 @@ public sealed class GpuFusionTests : IDisposable
     public void FusionMakesFewerLaunches()
     {
         // QIBO_GPU_VERBOSE=1 prints the plan: QASMBench's dnn_n16 (layers of rotations and CNOT chains) fuses.
-        string cli = RepoPaths.Combine("build", "cli", "qiboaccel.dll");
         string qasm = RepoPaths.Combine("examples", "qasmbench", "dnn_n16.qasm");
         {
             int Launches(string options, out int ops)
             {
-                var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoPaths.Root };
-                foreach (string a in new[] { cli, "run", qasm, "--backend", RepoPaths.Combine("build", "backends", "gpu.json") + "?" + options }) psi.ArgumentList.Add(a);
+                ProcessStartInfo psi = CliProgram.StartInfo();
+                foreach (string a in new[] { "run", qasm, "--backend", RepoPaths.Combine("build", "backends", "gpu.json") + "?" + options }) psi.ArgumentList.Add(a);
                 psi.Environment["QIBO_GPU_VERBOSE"] = "1";
                 using Process p = Process.Start(psi)!;
                 Task<string> stdout = p.StandardOutput.ReadToEndAsync();

@@ -23,23 +23,22 @@ internal sealed record CliResult(int Exit, string Out, string Err, double Second
 }
 
 /// <summary>
-/// Runs build/cli/qiboaccel.dll as a user would, with extra environment variables, a time limit (a run past it is
+/// Runs build/cli/qiboaccel (the native executable) as a user would, with extra environment variables, a time limit (a run past it is
 /// killed and fails the test) and its peak memory measured.
 /// </summary>
 internal static class CliRunner
 {
     public static CliResult Run(string[] args, Dictionary<string, string?>? env = null, double timeoutSeconds = 60, string? workingDirectory = null)
     {
-        string cli = RepoPaths.Combine("build", "cli", "qiboaccel.dll");
+        string cli = CliProgram.Path;
         Assert.True(File.Exists(cli), $"{cli} is missing: run ./qiboaccel build first");
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = new ProcessStartInfo(cli)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             WorkingDirectory = workingDirectory ?? RepoPaths.Root,
         };
-        psi.ArgumentList.Add(cli);
         foreach (string a in args) psi.ArgumentList.Add(a);
         foreach (var (k, v) in env ?? new Dictionary<string, string?>())
         {

@@ -1,0 +1,199 @@
+using System.Runtime.InteropServices;
+
+// C# mirrors of the structs of abi/include/qibo/qiboaccel.h, field for field (checked against the C compiler by
+// tests/QiboAccel.Tests/Bindings/CApiLayoutTests.cs). Pointers to strings are byte*; handles are nint.
+
+namespace QiboAccel.CApi.Interop;
+
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct BackendInfo
+{
+    public nuint StructSize;
+    public byte* Specifier;
+    public byte* Name;
+    public byte* Version;
+    public byte* Description;
+    public byte* Device;
+    public byte* LibraryPath;
+    public byte* AbiVersion;
+    public uint MaxQubits;
+    public uint Precisions;
+    public uint MaxMatrixTargets;
+    public uint Reserved;
+    public double LoadSeconds;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct BackendListInfo
+{
+    public nuint StructSize;
+    public ulong NBackends;
+    public ulong NProblems;
+    public byte* SearchPath;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct BackendEntry
+{
+    public nuint StructSize;
+    public byte* Specifier;
+    public byte* Description;
+    public byte* ManifestPath;
+    public byte* LibraryPath;
+    public byte* AbiVersion;
+    public uint Probed;
+    public uint Available;
+    public byte* Error;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct CircuitInfo
+{
+    public nuint StructSize;
+    public uint NQubits;
+    public uint NClbits;
+    public ulong NOperations;
+    public uint NRegisters;
+    public uint NWarnings;
+    public double ParseSeconds;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct RegisterInfo
+{
+    public nuint StructSize;
+    public byte* Name;
+    public uint Offset;
+    public uint Size;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct GateInfo
+{
+    public nuint StructSize;
+    public uint Gate;
+    public uint NQubits;
+    public uint NBuiltinControls;
+    public uint NParams;
+    public uint TakesMatrix;
+    public uint Reserved;
+    public byte* Name;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct GateArgs
+{
+    public nuint StructSize;
+    public byte* Name;
+    public uint* Qubits;
+    public uint NQubits;
+    public uint NControls;
+    public uint* Controls;
+    public double* Params;
+    public uint NParams;
+    public uint Reserved;
+    public double* Matrix;
+    public ulong NMatrixValues;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct GateRecord
+{
+    public uint Gate;
+    public uint NQubits;
+    public uint NControls;
+    public uint QubitsOffset;
+    public uint NParams;
+    public uint ParamsOffset;
+    public long MatrixOffset;
+    public ulong NMatrixValues;
+    public uint Flags;
+    public uint Reserved;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct GateBatch
+{
+    public nuint StructSize;
+    public ulong NGates;
+    public uint RecordSize;
+    public uint Reserved;
+    public void* Records;
+    public uint* Qubits;
+    public ulong NQubitRefs;
+    public double* Params;
+    public ulong NParams;
+    public double* Matrices;
+    public ulong NMatrixValues;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct ExecuteArgs
+{
+    public nuint StructSize;
+    public ulong Shots;
+    public ulong Seed;
+    public uint Flags;
+    public uint Precision;
+    public byte* NoiseModel;
+    public double* InitialState;
+    public ulong NInitialStateValues;
+    public nint Result;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct ResultInfo
+{
+    public nuint StructSize;
+    public byte* Backend;
+    public uint NQubits;
+    public uint NClbits;
+    public ulong Shots;
+    public ulong Seed;
+    public uint Precision;
+    public uint DensityMatrix;
+    public ulong StateSize;
+    public double Purity;
+    public double SimulateSeconds;
+    public double SampleSeconds;
+    public double TotalSeconds;
+    public uint* SampledQubits;
+    public uint NSampledQubits;
+    public uint NRegisters;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct FrequenciesArgs
+{
+    public nuint StructSize;
+    public int RegisterIndex;
+    public uint NBits;
+    public ulong Capacity;
+    public ulong* Outcomes;
+    public ulong* Counts;
+    public ulong NOutcomes;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct SampleArgs
+{
+    public nuint StructSize;
+    public double* Probabilities;
+    public ulong NProbabilities;
+    public ulong Shots;
+    public ulong Seed;
+    public ulong* Outcomes;
+    public ulong* Counts;
+}
+
+/// <summary>The header's flag and enum values this library reads.</summary>
+internal static class Flags
+{
+    public const uint ExecuteSeed = 0x1;
+    public const uint ExecuteDensityMatrix = 0x2;
+    public const uint ExecuteNoState = 0x4;
+    public const uint ListProbe = 0x1;
+    public const uint GateRecordFlagsV10 = 0x0;
+    public const uint PrecisionDouble = 1;
+    public const uint PrecisionSingle = 2;
+}
