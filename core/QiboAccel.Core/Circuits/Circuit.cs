@@ -112,7 +112,9 @@ public sealed class Circuit
         for (int i = 0; i < _operations.Count; i++)
         {
             Operation op = _operations[i];
-            copy._operations.Add(op is Conditional c ? new Conditional(c.Register, c.Value, map(i, c.Body)) : map(i, op));
+            Operation mapped = op is Conditional c ? new Conditional(c.Register, c.Value, map(i, c.Body)) : map(i, op);
+            if ((mapped is Conditional mc ? mc.Body : mapped) is Gate { IsSymbolic: true } g) copy.AdoptParameters(g);
+            copy._operations.Add(mapped);
         }
         return copy;
     }

@@ -114,6 +114,21 @@ public sealed class Gate : Operation
         return new Gate(Kind, _controls, _targets, values, _matrix);
     }
 
+    /// <summary>The same gate (kind, qubits, matrix) with other, possibly symbolic, parameters.</summary>
+    public Gate WithAngles(ReadOnlySpan<Angle> angles)
+    {
+        if (angles.Length != _parameters.Length) throw new ArgumentException($"{Name} takes {_parameters.Length} parameter(s), got {angles.Length}");
+        var values = new double[angles.Length];
+        bool symbolic = false;
+        for (int i = 0; i < angles.Length; i++)
+        {
+            ArgumentNullException.ThrowIfNull(angles[i], nameof(angles));
+            values[i] = angles[i].Constant;
+            symbolic |= !angles[i].IsConstant;
+        }
+        return new Gate(Kind, _controls, _targets, values, _matrix, symbolic ? angles.ToArray() : null);
+    }
+
     /// <summary>The same gate (kind, qubits, matrix) with other parameter values: a concrete gate.</summary>
     public Gate WithParameters(ReadOnlySpan<double> values) => new(Kind, _controls, _targets, values.ToArray(), _matrix);
 
