@@ -358,6 +358,84 @@ def _host_sample(state, qubits_view, randoms_view, out_view, n_outcomes):
         _release(qubits_view, randoms_view, out_view)
 
 
+def pauli_dtype(term_size=32):
+    """The numpy structured dtype of the host's qibo_pauli_term records (ABI 1.1), read with stride term_size."""
+    numpy = _numpy()
+    return numpy.dtype({"names": ["coefficient", "x_mask", "y_mask", "z_mask"],
+                        "formats": [numpy.float64, numpy.uint64, numpy.uint64, numpy.uint64],
+                        "offsets": [0, 8, 16, 24], "itemsize": term_size})
+
+
+def _all_amplitudes(state, n_qubits, precision):
+    numpy = _numpy()
+    out = numpy.empty(1 << n_qubits, dtype=_DTYPES[precision])
+    state.get_amplitudes(0, out)
+    return out
+
+
+def _host_copy(source, destination, n_qubits, precision):
+    # A backend may offer copy_to(destination); without it the copy goes through get/set_amplitudes.
+    if hasattr(source, "copy_to"):
+        source.copy_to(destination)
+    else:
+        destination.set_amplitudes(0, _all_amplitudes(source, n_qubits, precision))
+
+
+def _host_inner_product(bra, ket, n_qubits, precision, out_view):
+    numpy = _numpy()
+    out = numpy.frombuffer(out_view, dtype=numpy.float64)
+    try:
+        if hasattr(bra, "inner_product"):
+            value = complex(bra.inner_product(ket))
+        else:
+            a = _all_amplitudes(bra, n_qubits, precision).astype(numpy.complex128)
+            b = _all_amplitudes(ket, n_qubits, precision).astype(numpy.complex128)
+            value = complex(numpy.vdot(a, b))
+        out[0], out[1] = value.real, value.imag
+    finally:
+        del out
+        _release(out_view)
+
+
+def expectation_of(amplitudes, n_qubits, terms):
+    """sum_t c_t <psi|P_t|psi> for qibo_pauli_term records (qubit masks, qubit 0 = most significant index bit), in float64."""
+    numpy = _numpy()
+    psi = amplitudes.astype(numpy.complex128)
+    index = numpy.arange(len(psi), dtype=numpy.uint64)
+    total = 0.0
+    for coefficient, x, y, z in zip(terms["coefficient"].tolist(), terms["x_mask"].tolist(),
+                                    terms["y_mask"].tolist(), terms["z_mask"].tolist()):
+        flip = sign = 0
+        for q in range(n_qubits):
+            bit = 1 << (n_qubits - 1 - q)
+            if (x | y) >> q & 1:
+                flip |= bit
+            if (y | z) >> q & 1:
+                sign |= bit
+        parity = numpy.zeros(len(psi), dtype=numpy.uint64)
+        masked = index & numpy.uint64(sign)
+        while masked.any():
+            parity ^= masked & numpy.uint64(1)
+            masked >>= numpy.uint64(1)
+        phase = (1j) ** bin(y).count("1") * (1 - 2 * parity.astype(numpy.float64))
+        total += coefficient * float(numpy.real(numpy.vdot(psi[index ^ numpy.uint64(flip)], phase * psi)))
+    return total
+
+
+def _host_expectation(state, terms_view, term_size, n_qubits, precision, out_view):
+    numpy = _numpy()
+    terms = numpy.frombuffer(terms_view, dtype=pauli_dtype(term_size))
+    out = numpy.frombuffer(out_view, dtype=numpy.float64)
+    try:
+        if hasattr(state, "expectation"):
+            out[0] = float(state.expectation(terms))
+        else:
+            out[0] = expectation_of(_all_amplitudes(state, n_qubits, precision), n_qubits, terms)
+    finally:
+        del terms, out
+        _release(terms_view, out_view)
+
+
 def _host_close(obj):
     close = getattr(obj, "close", None)
     if callable(close):

@@ -8,7 +8,7 @@ public static class AbiVersion
     public const uint Major = 1;
 
     /// <summary>QIBO_ABI_VERSION_MINOR: minor versions only append.</summary>
-    public const uint Minor = 0;
+    public const uint Minor = 1;
 
     /// <summary>Name of the one symbol every backend exports.</summary>
     public const string EntryPoint = "qibo_backend_get_api";

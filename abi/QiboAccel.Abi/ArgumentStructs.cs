@@ -131,3 +131,51 @@ public unsafe struct QiboApiRequest
     public uint BackendMinor;
     public QiboBackendApi* Api;
 }
+
+/// <summary>qibo_state_copy_args (ABI 1.1).</summary>
+[StructLayout(LayoutKind.Sequential)]
+public unsafe struct QiboStateCopyArgs
+{
+    /// <summary>sizeof in ABI 1.1, which added the struct: the least struct_size a reader accepts.</summary>
+    public const int V1_1 = 24;
+
+    public nuint StructSize;
+    public QiboState* Source;
+    public QiboState* Destination;
+}
+
+/// <summary>qibo_state_inner_product_args (ABI 1.1).</summary>
+[StructLayout(LayoutKind.Sequential)]
+public unsafe struct QiboStateInnerProductArgs
+{
+    /// <summary>sizeof in ABI 1.1, which added the struct: the least struct_size a reader accepts.</summary>
+    public const int V1_1 = 40;
+
+    public nuint StructSize;
+    public QiboState* Bra;
+    public QiboState* Ket;
+    public Out2 Out;
+
+    /// <summary>double out[2]: real and imaginary part.</summary>
+    [System.Runtime.CompilerServices.InlineArray(2)]
+    public struct Out2
+    {
+        private double _element0;
+    }
+}
+
+/// <summary>qibo_state_expectation_args (ABI 1.1).</summary>
+[StructLayout(LayoutKind.Sequential)]
+public unsafe struct QiboStateExpectationArgs
+{
+    /// <summary>sizeof in ABI 1.1, which added the struct: the least struct_size a reader accepts.</summary>
+    public const int V1_1 = 48;
+
+    public nuint StructSize;
+    public QiboState* State;
+    public void* Terms;
+    public ulong NTerms;
+    public uint TermSize;
+    public uint Reserved;
+    public double Out;
+}

@@ -14,6 +14,9 @@ public unsafe struct QiboBackendApi
     /// <summary>sizeof in ABI 1.0 (64-bit targets): the least struct_size a host accepts for a table; later minor versions only append.</summary>
     public const int V1_0 = 136;
 
+    /// <summary>sizeof in ABI 1.1 (three optional slots appended).</summary>
+    public const int V1_1 = 160;
+
     public nuint StructSize;
     public uint AbiMajor;
     public uint AbiMinor;
@@ -35,4 +38,9 @@ public unsafe struct QiboBackendApi
     public delegate* unmanaged[Cdecl]<QiboStateApplyArgs*, QiboError*> StateApply;
     public delegate* unmanaged[Cdecl]<QiboStateProbabilitiesArgs*, QiboError*> StateProbabilities;
     public delegate* unmanaged[Cdecl]<QiboStateSampleArgs*, QiboError*> StateSample;
+
+    // ABI 1.1
+    public delegate* unmanaged[Cdecl]<QiboStateCopyArgs*, QiboError*> StateCopy;
+    public delegate* unmanaged[Cdecl]<QiboStateInnerProductArgs*, QiboError*> StateInnerProduct;
+    public delegate* unmanaged[Cdecl]<QiboStateExpectationArgs*, QiboError*> StateExpectation;
 }

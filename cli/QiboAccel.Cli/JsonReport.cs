@@ -8,7 +8,7 @@ namespace QiboAccel.Cli;
 internal static class JsonReport
 {
     public static void Write(Stream stream, string file, Circuit circuit, BackendInfo info, ExecutionResult result, Timings timings,
-        bool wantState, Observables.Observable? observable, double? expectation)
+        bool wantState, Observables.Observable? observable, double? expectation, GradientReport? gradient = null)
     {
         // JSON has no NaN or infinity: refuse before writing anything rather than leave half an object on stdout.
         if (expectation is { } x && !double.IsFinite(x)) throw new InvalidOperationException($"the expectation value is {x}, not a finite number");
@@ -31,6 +31,7 @@ internal static class JsonReport
             w.WriteString("observable", observable.Text);
             w.WriteNumber("expectation", e);
         }
+        gradient?.WriteJson(w);
         if (result.IsDensityMatrix)
         {
             w.WriteNumber("purity", result.Purity!.Value);

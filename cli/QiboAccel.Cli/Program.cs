@@ -15,6 +15,9 @@ const string Usage = """
           --density-matrix          simulate the density matrix (2n-qubit vector); prints purity and probabilities
           --noise MODEL.json        insert noise channels (see README, "Noise, density matrices, expectation values")
           --expectation "0.5*Z0*Z1 - 1.2*X2 + 3"   print the exact expectation value of a sum of Pauli strings
+          --gradient                and its gradient: by the circuit's inputs (input angle NAME;), else by every gate angle
+          --gradient-method auto|adjoint|parameter-shift   (default auto: adjoint, parameter shift for noise)
+          --parameters theta=0.3,phi=1   values of the circuit's inputs (by name, or in declaration order)
           --isolate                 run the backend in a child process: a crashing backend becomes an error message
       backends [--json] [--details | NAME...]   list installed backends from their manifests (nothing is loaded);
                          --details, or names, also load them and show their capabilities

@@ -10,7 +10,7 @@ namespace QiboAccel.Cli;
 /// <summary><c>qiboaccel run CIRCUIT.qasm ...</c></summary>
 internal static class RunCommand
 {
-    private static readonly HashSet<string> Flags = ["state", "json", "density-matrix", "isolate"];
+    private static readonly HashSet<string> Flags = ["state", "json", "density-matrix", "isolate", "gradient"];
 
     public static int Execute(string[] args)
     {
@@ -28,12 +28,16 @@ internal static class RunCommand
         string? noiseFile = cl.Value("noise");
         string? expectationText = cl.Value("expectation");
         bool isolate = cl.Flag("isolate");
+        bool wantGradient = cl.Flag("gradient");
+        string? parameterText = cl.Value("parameters");
+        Gradients.GradientMethod gradientMethod = GradientReport.ParseMethod(cl.Value("gradient-method"));
         cl.RejectUnknown();
         if (cl.Positionals.Count != 1) throw new UsageException("run needs exactly one circuit file: qiboaccel run CIRCUIT.qasm");
         string file = cl.Positionals[0];
         QiboAccel.Safety.InputLimits.Shots.Check(shots, $"--shots {shots}");
         if (isolate) return RunIsolated(args, spec);
         Observable? observable = expectationText is null ? null : Observable.Parse(expectationText);
+        if (wantGradient && observable is null) throw new UsageException("--gradient needs --expectation \"...\" (the observable to differentiate)");
         NoiseModel? noise = noiseFile is null ? null : NoiseModel.Load(noiseFile);
 
         var total = Stopwatch.StartNew();
@@ -42,27 +46,33 @@ internal static class RunCommand
         Circuit circuit = QasmParser.ParseFile(file, warnings);
         parse.Stop();
         foreach (string warning in warnings) Console.Error.WriteLine($"qiboaccel: {warning}");
+        double[] parameterValues = GradientReport.ParseValues(parameterText, circuit);
+        Circuit bound = circuit.Parameters.Count == 0 ? circuit : circuit.Bind(parameterValues);
 
         var load = Stopwatch.StartNew();
         using IBackend backend = Backends.Load(spec);
         load.Stop();
 
         var progress = new ConsoleProgress("shots");
-        ExecutionResult result = backend.Execute(circuit, shots, seed, precision, returnState: wantState || observable is not null,
+        ExecutionResult result = backend.Execute(bound, shots, seed, precision, returnState: wantState || observable is not null,
             progress: progress, densityMatrix: densityMatrix, noise: noise);
         progress.Done();
         double? expectation = observable is null ? null : result.Expectation(observable);
+        GradientReport? gradient = wantGradient
+            ? GradientReport.Compute(backend, circuit, parameterValues, observable!, gradientMethod, precision, densityMatrix, noise)
+            : null;
         total.Stop();
 
         var timings = new Timings(parse.Elapsed.TotalSeconds, load.Elapsed.TotalSeconds, result.SimulationSeconds,
             result.SamplingSeconds, total.Elapsed.TotalSeconds);
         if (json)
         {
-            JsonReport.Write(Console.OpenStandardOutput(), file, circuit, backend.Info, result, timings, wantState, observable, expectation);
+            JsonReport.Write(Console.OpenStandardOutput(), file, circuit, backend.Info, result, timings, wantState, observable, expectation, gradient);
         }
         else
         {
             TextReport.Write(Console.Out, file, circuit, backend.Info, result, timings, wantState, observable, expectation);
+            gradient?.WriteText(Console.Out);
         }
         return 0;
     }

@@ -8,7 +8,7 @@ public static class ConformanceSuite
     private static readonly ConformanceCase[] Cases =
     [
         .. AbiCases.All(), .. CapabilityCases.All(), .. GateCases.All(), .. StateCases.All(),
-        .. MeasurementCases.All(), .. ErrorCases.All(), .. DensityMatrixCases.All(),
+        .. MeasurementCases.All(), .. ErrorCases.All(), .. DensityMatrixCases.All(), .. StateOverlapCases.All(),
     ];
 
     /// <summary>All cases (a group counts once).</summary>

@@ -148,6 +148,32 @@ class NumpyState:
 
     # ----------------------------------------------------------------------------- readout
 
+    # ----------------------------------------------------------------------------- ABI 1.1
+
+    def copy_to(self, other):
+        other.vector[:] = self.vector
+
+    def inner_product(self, other):
+        return np.vdot(self.vector.astype(np.complex128), other.vector.astype(np.complex128))
+
+    def expectation(self, terms):
+        # Each Pauli string applied to the state tensor axis by axis (qubit q is axis q), then <psi|P psi>.
+        psi = self.vector.astype(np.complex128).reshape((2,) * self.n)
+        total = 0.0
+        for coefficient, x, y, z in zip(terms["coefficient"].tolist(), terms["x_mask"].tolist(),
+                                        terms["y_mask"].tolist(), terms["z_mask"].tolist()):
+            phi = psi
+            for q in range(self.n):
+                shape = [2 if a == q else 1 for a in range(self.n)]
+                if x >> q & 1:    # (X psi)[b] = psi[1 - b]
+                    phi = np.flip(phi, axis=q)
+                elif y >> q & 1:  # (Y psi)[b] = i (-1)^(1 - b) psi[1 - b]
+                    phi = np.flip(phi, axis=q) * np.array([-1j, 1j]).reshape(shape)
+                elif z >> q & 1:  # (Z psi)[b] = (-1)^b psi[b]
+                    phi = phi * np.array([1, -1]).reshape(shape)
+            total += coefficient * np.real(np.vdot(psi, phi))
+        return total
+
     def probabilities(self, qubits):
         qubits = [int(q) for q in qubits]
         p = _squares(self.vector).reshape((2,) * self.n)

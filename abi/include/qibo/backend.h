@@ -51,7 +51,7 @@ extern "C" {
 #endif
 
 #define QIBO_ABI_VERSION_MAJOR 1
-#define QIBO_ABI_VERSION_MINOR 0
+#define QIBO_ABI_VERSION_MINOR 1
 
 #if defined(_WIN32)
 #define QIBO_EXPORT __declspec(dllexport)
@@ -409,6 +409,66 @@ typedef struct qibo_state_sample_args {
 } qibo_state_sample_args;
 
 /* ------------------------------------------------------------------------ */
+/* ABI 1.1: state copies, inner products and expectation values              */
+/* ------------------------------------------------------------------------ */
+
+/** [ABI 1.1] Copies every amplitude of source into destination. Both states
+ *  come from the same backend instance and have the same n_qubits and
+ *  precision (QIBO_ERROR_INVALID_ARGUMENT otherwise); source == destination is
+ *  allowed and does nothing. */
+typedef struct qibo_state_copy_args {
+    size_t struct_size;
+    qibo_state* source;
+    qibo_state* destination;
+} qibo_state_copy_args;
+
+/** [ABI 1.1] <bra|ket> = sum_i conj(bra[i]) * ket[i], accumulated in double
+ *  precision (complex64 amplitudes are widened first). Both states come from the
+ *  same backend instance and have the same n_qubits and precision
+ *  (QIBO_ERROR_INVALID_ARGUMENT otherwise); bra == ket is allowed (the squared
+ *  norm). Neither state changes. */
+typedef struct qibo_state_inner_product_args {
+    size_t struct_size;
+    qibo_state* bra;
+    qibo_state* ket;
+    double out[2];          /* [out] real and imaginary part */
+} qibo_state_inner_product_args;
+
+/**
+ * [ABI 1.1] One term of a real sum of Pauli strings: coefficient * P, where P
+ * is X on the qubits of x_mask, Y on those of y_mask and Z on those of z_mask
+ * (bit q of a mask is qubit q, qubit 0 being the most significant bit of a
+ * state index, as everywhere). The masks are disjoint and name qubits below the
+ * state's n_qubits; all three 0 is the identity (a constant term). With
+ * Y|0> = i|1>, Y|1> = -i|0>: P|b> = i^popcount(y_mask) * (-1)^popcount(b & (y_mask | z_mask))
+ * |b XOR (x_mask | y_mask)>, in index bits. 32 bytes in ABI 1.1; read with the
+ * stride qibo_state_expectation_args.term_size, so terms can grow.
+ */
+typedef struct qibo_pauli_term {
+    double coefficient;
+    uint64_t x_mask;
+    uint64_t y_mask;
+    uint64_t z_mask;
+} qibo_pauli_term;
+
+/** [ABI 1.1] sum_t coefficient_t * <psi|P_t|psi> on the backend's own memory
+ *  (nothing is copied out): a real number (each <psi|P|psi> of a Hermitian P is
+ *  real; the imaginary rounding is dropped), accumulated in double, NOT divided
+ *  by <psi|psi> (like state_probabilities). Overlapping masks, a qubit at or
+ *  above n_qubits, a NULL terms pointer with n_terms > 0, a term_size below 32 or
+ *  not a multiple of 8 and a non-finite coefficient are
+ *  QIBO_ERROR_INVALID_ARGUMENT. n_terms = 0 gives 0. The state does not change. */
+typedef struct qibo_state_expectation_args {
+    size_t struct_size;
+    qibo_state* state;
+    const void* terms;      /* n_terms records of term_size bytes (qibo_pauli_term) */
+    uint64_t n_terms;
+    uint32_t term_size;     /* >= 32 and a multiple of 8 */
+    uint32_t reserved;      /* 0 */
+    double out;             /* [out] */
+} qibo_state_expectation_args;
+
+/* ------------------------------------------------------------------------ */
 /* The function table                                                        */
 /* ------------------------------------------------------------------------ */
 
@@ -457,6 +517,15 @@ typedef struct qibo_backend_api {
     qibo_error* (*state_probabilities)(qibo_state_probabilities_args* args);
     /** [externally synchronized: state] */
     qibo_error* (*state_sample)(qibo_state_sample_args* args);
+
+    /* ABI 1.1 (optional: a host checks QIBO_API_HAS and falls back to
+     * amplitudes when the slot is missing or NULL). */
+    /** [externally synchronized: source, destination] */
+    qibo_error* (*state_copy)(qibo_state_copy_args* args);
+    /** [externally synchronized: bra, ket] */
+    qibo_error* (*state_inner_product)(qibo_state_inner_product_args* args);
+    /** [externally synchronized: state] */
+    qibo_error* (*state_expectation)(qibo_state_expectation_args* args);
 } qibo_backend_api;
 
 /* ------------------------------------------------------------------------ */

@@ -1,5 +1,5 @@
 /*
- * qibo/qiboaccel.h — the QiboAccel C API, version 1.0: the core of the suite (circuits, OpenQASM 2.0,
+ * qibo/qiboaccel.h — the QiboAccel C API, version 1.1: the core of the suite (circuits, OpenQASM 2.0,
  * execution with shots, noise and density matrices, expectation values, backend discovery and loading)
  * as the shared library libqiboaccel.so. C99, no dependencies beyond <stddef.h>/<stdint.h>.
  *
@@ -66,11 +66,15 @@
  * libqiboaccel.so and beside its parent folder (build/lib -> build/backends), then
  * ~/.local/share/qiboaccel/backends, /usr/local/share/qiboaccel/backends, /usr/share/qiboaccel/backends.
  *
- * Room to grow (1.x): symbolic gate parameters (a record flag marking params as symbol indices, with
- * values bound in qiboaccel_execute_args), parameter sweeps (one call, many bindings, one result each)
- * and adjoint gradients of an expectation value (a function of its own) append to this header without
- * changing anything above: new record flags, new fields at the end of qiboaccel_execute_args, new
- * functions. QIBOACCEL_GATE_RECORD_FLAGS_V1_0 is the set of flag bits 1.0 accepts (none).
+ * Version 1.1 (variational work) appended, without changing anything of 1.0: symbolic circuit parameters
+ * (qiboaccel_circuit_add_parameter; gate parameters affine in them through param_symbols and
+ * param_coefficients at the end of qiboaccel_gate_args and qiboaccel_gate_batch; OpenQASM's
+ * `input angle NAME;` declares them too), their values at the end of qiboaccel_execute_args, parameter
+ * sweeps (qiboaccel_sweep: one circuit lowered once, many parameter sets), gradients of an expectation
+ * value (qiboaccel_gradient: adjoint differentiation, or parameter shift) and expectation values evaluated
+ * on a backend's own memory (qiboaccel_state_expectation). A 1.0 caller's smaller structs still work: the
+ * fields it lacks read as zero. QIBOACCEL_GATE_RECORD_FLAGS_V1_0 is the set of record flag bits accepted
+ * (none).
  */
 #ifndef QIBOACCEL_H
 #define QIBOACCEL_H
@@ -83,7 +87,7 @@ extern "C" {
 #endif
 
 #define QIBOACCEL_API_VERSION_MAJOR 1
-#define QIBOACCEL_API_VERSION_MINOR 0
+#define QIBOACCEL_API_VERSION_MINOR 1
 
 #if defined(_WIN32)
 #define QIBOACCEL_API __declspec(dllimport)
@@ -292,6 +296,8 @@ typedef struct qiboaccel_circuit_info {
     uint32_t n_registers;     /* classical registers */
     uint32_t n_warnings;      /* OpenQASM warnings (qiboaccel_circuit_get_warning) */
     double parse_seconds;     /* OpenQASM parsing time; 0 for circuits built by calls */
+    uint32_t n_parameters;    /* since 1.1: symbolic parameters (qiboaccel_circuit_get_parameter) */
+    uint32_t reserved2;       /* since 1.1: 0 */
 } qiboaccel_circuit_info;
 
 /** A classical register. bit 0 is the register's first bit (the most significant digit of an outcome). */
@@ -341,6 +347,11 @@ typedef struct qiboaccel_gate_args {
     uint32_t reserved;        /* 0 */
     const double* matrix;     /* UNITARY / GENERALIZED_FSIM: interleaved complex, row-major; else NULL */
     uint64_t n_matrix_values; /* complex values in matrix */
+    /* since 1.1: symbolic parameters. NULL, or n_params entries: parameter i is
+     * params[i] + param_coefficients[i] * theta[param_symbols[i]] when param_symbols[i] >= 0 (an index of
+     * qiboaccel_circuit_add_parameter), params[i] when it is -1; param_coefficients NULL means 1. */
+    const int32_t* param_symbols;
+    const double* param_coefficients;
 } qiboaccel_gate_args;
 
 /** [externally synchronized: circuit] Appends one gate; qubits are checked against the circuit. */
@@ -375,6 +386,10 @@ typedef struct qiboaccel_gate_batch {
     uint64_t n_params;
     const double* matrices;   /* interleaved complex */
     uint64_t n_matrix_values;
+    /* since 1.1: symbolic parameters, parallel to params (n_params entries each, or NULL), as in
+     * qiboaccel_gate_args. */
+    const int32_t* param_symbols;
+    const double* param_coefficients;
 } qiboaccel_gate_batch;
 
 /**
@@ -399,6 +414,16 @@ QIBOACCEL_API qiboaccel_error* qiboaccel_circuit_add_measurement(qiboaccel_circu
 /** [externally synchronized: circuit] Resets `qubit` to |0> (a measurement, then X when it read 1). */
 QIBOACCEL_API qiboaccel_error* qiboaccel_circuit_add_reset(qiboaccel_circuit* circuit, uint32_t qubit);
 
+/**
+ * [externally synchronized: circuit] Since 1.1. Declares a symbolic parameter called `name` (a letter or '_',
+ * then letters, digits, '_'; not yet used in the circuit); *index (may be NULL) receives its index, which gate
+ * parameters refer to (param_symbols) and under which values are given (parameter_values).
+ */
+QIBOACCEL_API qiboaccel_error* qiboaccel_circuit_add_parameter(qiboaccel_circuit* circuit, const char* name, uint32_t* index);
+
+/** [thread-safe] Since 1.1. The name of parameter `index` (valid while the circuit lives). */
+QIBOACCEL_API qiboaccel_error* qiboaccel_circuit_get_parameter(const qiboaccel_circuit* circuit, uint32_t index, const char** name);
+
 /* ------------------------------------------------------------------------ */
 /* Execution                                                                 */
 /* ------------------------------------------------------------------------ */
@@ -414,6 +439,10 @@ typedef struct qiboaccel_execute_args {
                                     matrix 2^n or 4^n (rho, row-major); NULL: |0...0> */
     uint64_t n_initial_state_values; /* complex values in initial_state */
     qiboaccel_result* result; /* [out] */
+    /* since 1.1: one value per circuit parameter (in qiboaccel_circuit_get_parameter's order); required
+     * when the circuit has parameters. */
+    const double* parameter_values;
+    uint64_t n_parameter_values;
 } qiboaccel_execute_args;
 
 /**
@@ -511,6 +540,73 @@ typedef struct qiboaccel_sample_args {
  * qibo_state_sample) with the host's random numbers for `seed`: the same seed gives the same shots.
  */
 QIBOACCEL_API qiboaccel_error* qiboaccel_sample(const qiboaccel_sample_args* args);
+
+/* ------------------------------------------------------------------------ */
+/* Variational work (since 1.1)                                              */
+/* ------------------------------------------------------------------------ */
+
+/** qiboaccel_gradient_args.method */
+#define QIBOACCEL_GRADIENT_AUTO            0u /* adjoint for circuits of gates; parameter shift otherwise */
+#define QIBOACCEL_GRADIENT_ADJOINT         1u /* one forward and one backward pass, whatever the parameter count */
+#define QIBOACCEL_GRADIENT_PARAMETER_SHIFT 2u /* exact shift rules: 2 (or 4) executions per parameter use */
+
+typedef struct qiboaccel_sweep_args {
+    size_t struct_size;
+    uint64_t n_sets;
+    const double* parameter_values; /* n_sets rows of the circuit's n_parameters values */
+    uint64_t n_parameter_values;    /* n_sets * n_parameters */
+    const char* observable;   /* a real sum of Pauli strings ("0.5*Z0*Z1 - X2"), or NULL */
+    uint64_t shots;           /* per set; 0: none */
+    uint64_t seed;            /* with QIBOACCEL_EXECUTE_SEED: every set uses it (set k's shots equal a run of the
+                                 circuit bound to set k with this seed) */
+    uint32_t flags;           /* QIBOACCEL_EXECUTE_SEED */
+    uint32_t precision;       /* qiboaccel_precision; 0 means DOUBLE */
+    double* expectations;     /* [out] n_sets exact expectation values (with an observable), or NULL */
+    qiboaccel_result** results; /* [out] n_sets results holding each set's shots (frequencies, registers; no
+                                   state), or NULL; destroy each with qiboaccel_result_destroy */
+    double seconds;           /* [out] */
+} qiboaccel_sweep_args;
+
+/**
+ * [thread-safe] Runs one parametrised circuit for many parameter sets: the circuit is lowered once and each set
+ * only rewrites the records of the gates that use parameters; one state is reused. An observable needs
+ * measurements only at the end (no reset, if or noise); shots work with any circuit.
+ */
+QIBOACCEL_API qiboaccel_error* qiboaccel_sweep(const qiboaccel_backend* backend, const qiboaccel_circuit* circuit, qiboaccel_sweep_args* args);
+
+typedef struct qiboaccel_gradient_args {
+    size_t struct_size;
+    const char* observable;   /* a real sum of Pauli strings */
+    const double* parameter_values; /* one per circuit parameter */
+    uint64_t n_parameter_values;
+    uint32_t method;          /* QIBOACCEL_GRADIENT_* */
+    uint32_t precision;       /* qiboaccel_precision; 0 means DOUBLE */
+    uint32_t flags;           /* QIBOACCEL_EXECUTE_DENSITY_MATRIX (parameter shift on Tr(O rho); with noise) */
+    uint32_t reserved;        /* 0 */
+    const char* noise_model;  /* JSON text, or NULL (needs QIBOACCEL_EXECUTE_DENSITY_MATRIX) */
+    double* gradient;         /* [out] d<O>/d(theta_i), n_parameters values */
+    uint64_t n_gradient;      /* room in gradient: at least n_parameters */
+    double value;             /* [out] <O> at parameter_values */
+    uint32_t method_used;     /* [out] QIBOACCEL_GRADIENT_ADJOINT or _PARAMETER_SHIFT */
+    uint32_t circuit_passes;  /* [out] executions spent (adjoint: 2) */
+    double seconds;           /* [out] */
+} qiboaccel_gradient_args;
+
+/**
+ * [thread-safe] <psi(theta)|O|psi(theta)> and its gradient with respect to every circuit parameter. Adjoint
+ * differentiation uses only backend calls (apply, copy, inner product, expectation: ABI 1.1's slots where the
+ * backend has them, host amplitudes otherwise), so it works on every backend; circuits of gates (measurements
+ * at the end are ignored). Parameter shift is the fallback (density matrices, noise) and the check.
+ */
+QIBOACCEL_API qiboaccel_error* qiboaccel_gradient(const qiboaccel_backend* backend, const qiboaccel_circuit* circuit, qiboaccel_gradient_args* args);
+
+/**
+ * [thread-safe] <psi|O|psi> of the state `amplitudes` (2^n_qubits interleaved complex values) evaluated on the
+ * backend: the amplitudes are loaded into a state of the backend (in `precision`) and the observable is applied
+ * there (ABI 1.1's state_expectation, or host amplitudes when the backend lacks it). Not normalised.
+ */
+QIBOACCEL_API qiboaccel_error* qiboaccel_state_expectation(const qiboaccel_backend* backend, const double* amplitudes, uint32_t n_qubits,
+    const char* observable, uint32_t precision, double* value);
 
 #ifdef __cplusplus
 }

@@ -20,5 +20,5 @@ public sealed unsafe class EntryPoint : BackendImplementation
     public override BackendInstance CreateBackend(string options) => new CpuBackend(BackendOptions.Parse(options));
 
     /// <inheritdoc />
-    public override OptionalSlots OptionalSlots => OptionalSlots.AllOf1_0;
+    public override OptionalSlots OptionalSlots => OptionalSlots.AllOf1_1;
 }

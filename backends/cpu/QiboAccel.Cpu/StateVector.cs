@@ -105,6 +105,14 @@ internal sealed unsafe class StateVector<T> : StateVector where T : unmanaged, I
     public override void Sample(in QubitSelection qubits, ulong shots, double* randoms, ulong* outcomes) =>
         Sampling.Sample(Kernel, qubits.Bits, shots, randoms, outcomes);
 
+    public override void CopyTo(BackendState destination) =>
+        Overlaps.Copy((T*)Data, (T*)((StateVector<T>)destination).Data, NQubits, Backend.Pool);
+
+    public override (double Re, double Im) InnerProduct(BackendState ket) =>
+        Overlaps.InnerProduct((T*)Data, (T*)((StateVector<T>)ket).Data, NQubits, Backend.Pool);
+
+    public override double Expectation(ReadOnlySpan<PauliString> terms) => Overlaps.Expectation((T*)Data, NQubits, terms, Backend.Pool);
+
     /// <summary>Zeroes amplitudes in parallel (also the first touch of freshly allocated pages).</summary>
     private sealed class FillZeroJob(T* data) : IRangeJob
     {

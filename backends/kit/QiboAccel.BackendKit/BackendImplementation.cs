@@ -41,4 +41,16 @@ public enum OptionalSlots
 
     /// <summary>Every optional slot of ABI 1.0.</summary>
     AllOf1_0 = StateReset | StateProbabilities | StateSample,
+
+    /// <summary>state_copy (ABI 1.1, <see cref="BackendState.CopyTo"/>); the host falls back to amplitudes.</summary>
+    StateCopy = 8,
+
+    /// <summary>state_inner_product (ABI 1.1, <see cref="BackendState.InnerProduct"/>); the host falls back to amplitudes.</summary>
+    StateInnerProduct = 16,
+
+    /// <summary>state_expectation (ABI 1.1, <see cref="BackendState.Expectation"/>); the host falls back to amplitudes.</summary>
+    StateExpectation = 32,
+
+    /// <summary>Every optional slot up to ABI 1.1.</summary>
+    AllOf1_1 = AllOf1_0 | StateCopy | StateInnerProduct | StateExpectation,
 }

@@ -59,8 +59,43 @@ public abstract unsafe class BackendState : IDisposable
     public virtual void Sample(in QubitSelection qubits, ulong shots, double* randoms, ulong* outcomes) =>
         throw BackendFault.Unsupported("state_sample is not implemented by this backend");
 
+    /// <summary>
+    /// state_copy (ABI 1.1, with <see cref="OptionalSlots.StateCopy"/>): overwrites <paramref name="destination"/> — a
+    /// state of the same backend instance, qubit count and precision, never this one — with this state's amplitudes.
+    /// </summary>
+    public virtual void CopyTo(BackendState destination) =>
+        throw BackendFault.Unsupported("state_copy is not implemented by this backend");
+
+    /// <summary>
+    /// state_inner_product (ABI 1.1, with <see cref="OptionalSlots.StateInnerProduct"/>): ⟨this|<paramref name="ket"/>⟩
+    /// summed in double, <paramref name="ket"/> a state of the same instance, qubit count and precision (possibly this).
+    /// </summary>
+    public virtual (double Re, double Im) InnerProduct(BackendState ket) =>
+        throw BackendFault.Unsupported("state_inner_product is not implemented by this backend");
+
+    /// <summary>
+    /// state_expectation (ABI 1.1, with <see cref="OptionalSlots.StateExpectation"/>): Σ c·⟨ψ|P|ψ⟩ over the validated
+    /// <paramref name="terms"/> (at least one), in double, not normalised.
+    /// </summary>
+    public virtual double Expectation(ReadOnlySpan<PauliString> terms) =>
+        throw BackendFault.Unsupported("state_expectation is not implemented by this backend");
+
     /// <summary>state_destroy: frees the state.</summary>
     public virtual void Dispose() => GC.SuppressFinalize(this);
+}
+
+/// <summary>
+/// One validated qibo_pauli_term in amplitude-index form: P|b⟩ = i^<see cref="YCount"/> · (−1)^popcount(b &amp;
+/// <see cref="Sign"/>) · |b XOR <see cref="Flip"/>⟩, so ⟨ψ|P|ψ⟩ = Σ_b conj(ψ[b ^ Flip]) · i^YCount · (−1)^popcount(b &amp; Sign) · ψ[b].
+/// </summary>
+/// <param name="Coefficient">The real coefficient.</param>
+/// <param name="Flip">Index bits of the X and Y factors (bit n − 1 − q for qubit q).</param>
+/// <param name="Sign">Index bits of the Y and Z factors.</param>
+/// <param name="YCount">Number of Y factors.</param>
+public readonly record struct PauliString(double Coefficient, ulong Flip, ulong Sign, int YCount)
+{
+    /// <summary>i^YCount as (re, im): 1, i, −1, −i.</summary>
+    public (double Re, double Im) YPhase => (YCount & 3) switch { 0 => (1, 0), 1 => (0, 1), 2 => (-1, 0), _ => (0, -1) };
 }
 
 /// <summary>A validated list of distinct qubits of a state (state_probabilities, state_sample).</summary>

@@ -96,7 +96,7 @@ internal sealed unsafe class LoadedLibrary
         {
             throw new BackendException(QiboErrorCode.InvalidArgument, $"'{path}': {Abi.AbiVersion.EntryPoint} returned success but no function table");
         }
-        nuint minimum = (nuint)sizeof(QiboBackendApi);
+        nuint minimum = QiboBackendApi.V1_0;
         if (api->StructSize < minimum)
         {
             throw new BackendException(QiboErrorCode.InvalidArgument,
@@ -125,7 +125,19 @@ internal sealed unsafe class LoadedLibrary
             throw new BackendException(QiboErrorCode.InvalidArgument,
                 $"'{path}': required function table slots are NULL: {string.Join(", ", missing)}");
         }
-        return new LoadedLibrary(path, api);
+        return new LoadedLibrary(path, HostCopy(api));
+    }
+
+    /// <summary>
+    /// The table as this host knows it: a copy of the backend's table padded with NULL slots, so a slot appended by a
+    /// later minor version than the backend's reads as "not supported" instead of bytes past the end of its table.
+    /// </summary>
+    private static QiboBackendApi* HostCopy(QiboBackendApi* api)
+    {
+        var copy = (QiboBackendApi*)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)sizeof(QiboBackendApi));
+        nuint bytes = Math.Min(api->StructSize, (nuint)sizeof(QiboBackendApi));
+        Buffer.MemoryCopy(api, copy, sizeof(QiboBackendApi), (long)bytes);
+        return copy; // lives as long as the process, like the library
     }
 
     private const int RtldNow = 0x2;

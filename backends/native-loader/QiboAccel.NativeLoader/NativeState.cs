@@ -1,6 +1,7 @@
 using System.Numerics;
 using QiboAccel.Abi;
 using QiboAccel.Execution;
+using QiboAccel.Observables;
 
 namespace QiboAccel.NativeLoader;
 
@@ -15,7 +16,9 @@ internal sealed unsafe class NativeState : IQuantumState
     private const int ConversionChunk = 1 << 20;
 
     private readonly NativeBackend _backend;
+    private static long s_serial;
     private readonly Lock _lock = new();
+    private readonly long _serial = Interlocked.Increment(ref s_serial);
     private QiboState* _handle;
 
     public NativeState(NativeBackend backend, int nQubits, Precision precision)
@@ -236,6 +239,99 @@ internal sealed unsafe class NativeState : IQuantumState
             {
                 throw Untrustworthy($"state_sample returned outcome {outcomes[s]} for shot {s}, but {targets.Length} sampled qubit(s) have outcomes 0..{outcomesCount - 1}");
             }
+        }
+    }
+
+    public void CopyTo(IQuantumState destination)
+    {
+        if (Api->StateCopy == null || !SameBackend(destination, out NativeState? other))
+        {
+            StateFallbacks.Copy(this, destination);
+            return;
+        }
+        if (ReferenceEquals(other, this)) return;
+        CheckPair(other, "copy");
+        LockBoth(other, () =>
+        {
+            var args = new QiboStateCopyArgs { StructSize = (nuint)sizeof(QiboStateCopyArgs), Source = Handle, Destination = other.Handle };
+            Check(Api->StateCopy(&args));
+        });
+    }
+
+    public Complex InnerProduct(IQuantumState other)
+    {
+        if (Api->StateInnerProduct == null || !SameBackend(other, out NativeState? ket)) return StateFallbacks.InnerProduct(this, other);
+        CheckPair(ket, "inner product");
+        Complex result = 0;
+        LockBoth(ket, () =>
+        {
+            var args = new QiboStateInnerProductArgs { StructSize = (nuint)sizeof(QiboStateInnerProductArgs), Bra = Handle, Ket = ket.Handle };
+            Check(Api->StateInnerProduct(&args));
+            result = new Complex(args.Out[0], args.Out[1]);
+        });
+        return result;
+    }
+
+    public double Expectation(Observable observable)
+    {
+        ArgumentNullException.ThrowIfNull(observable);
+        if (observable.MaxQubit >= NQubits)
+        {
+            throw new ArgumentException($"observable '{observable.Text}' uses qubit {observable.MaxQubit}, but the state has {NQubits} qubit(s)");
+        }
+        if (Api->StateExpectation == null) return StateFallbacks.Expectation(this, observable);
+        var terms = new QiboPauliTerm[observable.Terms.Count];
+        for (int t = 0; t < terms.Length; t++)
+        {
+            var (x, y, z) = Observable.QubitMasks(observable.Terms[t]);
+            terms[t] = new QiboPauliTerm { Coefficient = observable.Terms[t].Coefficient, XMask = x, YMask = y, ZMask = z };
+        }
+        lock (_lock)
+        {
+            fixed (QiboPauliTerm* p = terms)
+            {
+                var args = new QiboStateExpectationArgs
+                {
+                    StructSize = (nuint)sizeof(QiboStateExpectationArgs),
+                    State = Handle,
+                    Terms = p,
+                    NTerms = (ulong)terms.Length,
+                    TermSize = (uint)sizeof(QiboPauliTerm),
+                };
+                Check(Api->StateExpectation(&args));
+                if (!double.IsFinite(args.Out)) throw Untrustworthy($"state_expectation returned {args.Out}");
+                return args.Out;
+            }
+        }
+    }
+
+    // The ABI 1.1 slots take two states of one backend instance; anything else goes through host amplitudes.
+    private bool SameBackend(IQuantumState other, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out NativeState? native)
+    {
+        native = other as NativeState;
+        return native is not null && ReferenceEquals(native._backend, _backend);
+    }
+
+    private void CheckPair(NativeState other, string what)
+    {
+        if (other.NQubits != NQubits || other.Precision != Precision)
+        {
+            throw new ArgumentException($"{what}: the states differ ({NQubits} qubits {Precision.Name()} vs {other.NQubits} qubits {other.Precision.Name()})");
+        }
+    }
+
+    // Two states' locks in a fixed order (by creation number), so two threads pairing the same states cannot deadlock.
+    private void LockBoth(NativeState other, Action body)
+    {
+        if (ReferenceEquals(other, this))
+        {
+            lock (_lock) body();
+            return;
+        }
+        NativeState first = _serial < other._serial ? this : other, second = ReferenceEquals(first, this) ? other : this;
+        lock (first._lock)
+        {
+            lock (second._lock) body();
         }
     }
 

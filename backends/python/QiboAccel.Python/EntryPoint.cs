@@ -22,5 +22,5 @@ public sealed unsafe class EntryPoint : BackendImplementation
     public override BackendInstance CreateBackend(string options) => PythonBackend.Create(BridgeOptions.Parse(options));
 
     /// <inheritdoc />
-    public override OptionalSlots OptionalSlots => OptionalSlots.AllOf1_0;
+    public override OptionalSlots OptionalSlots => OptionalSlots.AllOf1_1;
 }

@@ -25,7 +25,7 @@ internal static unsafe class AbiCases
         return (delegate* unmanaged[Cdecl]<QiboApiRequest*, uint>)NativeLibrary.GetExport(handle, AbiVersion.EntryPoint);
     }
 
-    private static QiboBackendApi* Table(ConformanceContext c)
+    internal static QiboBackendApi* Table(ConformanceContext c)
     {
         var request = new QiboApiRequest { StructSize = (nuint)sizeof(QiboApiRequest), HostMajor = AbiVersion.Major, HostMinor = AbiVersion.Minor };
         Check.True(EntryPoint(c)(&request) == (uint)QiboErrorCode.Ok && request.Api != null, "handshake failed");
@@ -262,7 +262,7 @@ internal static unsafe class AbiCases
         }
     }
 
-    private static void ExpectCode(QiboBackendApi* api, QiboError* error, QiboErrorCode code, string what)
+    internal static void ExpectCode(QiboBackendApi* api, QiboError* error, QiboErrorCode code, string what)
     {
         Check.True(error != null, $"{what} succeeded; the header says {ErrorCases.CodeName(code)}");
         QiboErrorCode actual = api->ErrorCode(error);
@@ -270,7 +270,7 @@ internal static unsafe class AbiCases
         Check.True(actual == code, $"{what}: refused with {ErrorCases.CodeName(actual)} ({message}); the header says {ErrorCases.CodeName(code)}");
     }
 
-    private static QiboBackend* CreateBackend(QiboBackendApi* api)
+    internal static QiboBackend* CreateBackend(QiboBackendApi* api)
     {
         var args = new QiboBackendCreateArgs { StructSize = (nuint)sizeof(QiboBackendCreateArgs) };
         QiboError* error = api->BackendCreate(&args);
@@ -293,7 +293,7 @@ internal static unsafe class AbiCases
         api->ErrorDestroy(error);
     }
 
-    private static string Message(QiboBackendApi* api, QiboError* error)
+    internal static string Message(QiboBackendApi* api, QiboError* error)
     {
         if (error == null) return "(no error object)";
         string text = Marshal.PtrToStringUTF8((nint)api->ErrorMessage(error)) ?? "";

@@ -1,5 +1,6 @@
 using System.Numerics;
 using QiboAccel.Execution;
+using QiboAccel.Observables;
 
 namespace QiboAccel;
 
@@ -32,4 +33,22 @@ public interface IQuantumState : IDisposable
 
     /// <summary>Samples <paramref name="qubits"/> once per random number, by the ABI's reproducible rule.</summary>
     void Sample(ReadOnlySpan<int> qubits, ReadOnlySpan<double> randoms, Span<ulong> outcomes);
+
+    /// <summary>
+    /// Overwrites <paramref name="destination"/> (same qubit count and precision) with this state's amplitudes. On the
+    /// backend when it offers state_copy (ABI 1.1) and both states are its own; otherwise through host amplitudes.
+    /// </summary>
+    void CopyTo(IQuantumState destination) => StateFallbacks.Copy(this, destination);
+
+    /// <summary>
+    /// ⟨this|<paramref name="other"/>⟩ (same qubit count and precision), accumulated in double precision. On the backend
+    /// when it offers state_inner_product (ABI 1.1); otherwise through host amplitudes.
+    /// </summary>
+    Complex InnerProduct(IQuantumState other) => StateFallbacks.InnerProduct(this, other);
+
+    /// <summary>
+    /// ⟨ψ|O|ψ⟩ of a real sum of Pauli strings, without copying the state out when the backend offers
+    /// state_expectation (ABI 1.1); otherwise from the host amplitudes.
+    /// </summary>
+    double Expectation(Observable observable) => StateFallbacks.Expectation(this, observable);
 }

@@ -47,6 +47,24 @@ public static class BenchmarkCircuits
         return c;
     }
 
+    /// <summary>
+    /// A hardware-efficient ansatz with symbolic parameters: per layer RY(θ) and RZ(θ') on every qubit (each its own
+    /// parameter), then CZ on even pairs and odd pairs. 2·n·layers parameters, named <c>l{layer}_y{qubit}</c> and
+    /// <c>l{layer}_z{qubit}</c>, in that order.
+    /// </summary>
+    public static Circuit HardwareEfficient(int n, int layers)
+    {
+        var c = new Circuit(n);
+        for (int l = 0; l < layers; l++)
+        {
+            for (int q = 0; q < n; q++) c.AddParametrized(GateKind.RY, [q], c.AddParameter($"l{l}_y{q}"));
+            for (int q = 0; q < n; q++) c.AddParametrized(GateKind.RZ, [q], c.AddParameter($"l{l}_z{q}"));
+            for (int q = 0; q + 1 < n; q += 2) c.Add(GateKind.CZ, [q, q + 1]);
+            for (int q = 1; q + 1 < n; q += 2) c.Add(GateKind.CZ, [q, q + 1]);
+        }
+        return c;
+    }
+
     /// <summary>H on qubit 0, then a CNOT chain: (|0…0⟩ + |1…1⟩)/√2.</summary>
     public static Circuit Ghz(int n)
     {

@@ -1,4 +1,5 @@
 using QiboAccel.Gates;
+using QiboAccel.Parameters;
 
 namespace QiboAccel.Circuits;
 
@@ -10,6 +11,7 @@ public sealed class Circuit
 {
     private readonly List<Operation> _operations = [];
     private readonly List<ClassicalRegister> _classicalRegisters = [];
+    private readonly List<Parameter> _parameters = [];
 
     /// <summary>Creates an empty circuit on <paramref name="nQubits"/> qubits.</summary>
     public Circuit(int nQubits)
@@ -30,6 +32,15 @@ public sealed class Circuit
     /// <summary>The classical registers, in declaration order.</summary>
     public IReadOnlyList<ClassicalRegister> ClassicalRegisters => _classicalRegisters;
 
+    /// <summary>
+    /// The symbolic parameters, in order of declaration (<see cref="AddParameter(string)"/>) or first use. Values for
+    /// <see cref="Bind(IReadOnlyList{double})"/>, sweeps and gradients are given in this order.
+    /// </summary>
+    public IReadOnlyList<Parameter> Parameters => _parameters;
+
+    /// <summary>True when some gate depends on a symbolic parameter: bind values before running.</summary>
+    public bool IsParametrized => _operations.Any(o => (o is Conditional c ? c.Body : o) is Gate { IsSymbolic: true });
+
     /// <summary>True when some operation is a measurement (possibly under a condition).</summary>
     public bool HasMeasurements => _operations.Any(o => (o is Conditional c ? c.Body : o) is Measurement);
 
@@ -42,6 +53,70 @@ public sealed class Circuit
         _classicalRegisters.Add(reg);
         NClbits += size;
         return reg;
+    }
+
+    /// <summary>Declares a parameter (so that it has a place in <see cref="Parameters"/> before any gate uses it).</summary>
+    public Parameter AddParameter(string name)
+    {
+        if (_parameters.Any(p => p.Name == name)) throw new ArgumentException($"parameter '{name}' is declared twice");
+        var parameter = new Parameter(name);
+        _parameters.Add(parameter);
+        return parameter;
+    }
+
+    /// <summary>Declares an existing parameter (e.g. an OpenQASM <c>input</c>) at the end of <see cref="Parameters"/>.</summary>
+    public Parameter AddParameter(Parameter parameter)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        if (_parameters.Any(p => ReferenceEquals(p, parameter))) return parameter;
+        if (_parameters.Any(p => p.Name == parameter.Name)) throw new ArgumentException($"parameter '{parameter.Name}' is declared twice");
+        _parameters.Add(parameter);
+        return parameter;
+    }
+
+    /// <summary>The parameter called <paramref name="name"/>, or null.</summary>
+    public Parameter? FindParameter(string name) => _parameters.FirstOrDefault(p => p.Name == name);
+
+    /// <summary>
+    /// A copy of this circuit with every symbolic parameter replaced by its value: <paramref name="values"/>[i] is the
+    /// value of <see cref="Parameters"/>[i].
+    /// </summary>
+    public Circuit Bind(IReadOnlyList<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count != _parameters.Count)
+        {
+            throw new ArgumentException($"the circuit has {_parameters.Count} parameter(s) ({string.Join(", ", _parameters.Select(p => p.Name))}), got {values.Count} value(s)");
+        }
+        for (int i = 0; i < values.Count; i++)
+        {
+            if (!double.IsFinite(values[i])) throw new ArgumentException($"parameter '{_parameters[i].Name}' = {values[i]} is not a finite number");
+        }
+        var index = new Dictionary<Parameter, int>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < _parameters.Count; i++) index[_parameters[i]] = i;
+        Circuit bound = Map((_, op) => op is Gate g ? g.Bind(p => values[index[p]]) : op);
+        bound._parameters.Clear();
+        return bound;
+    }
+
+    /// <summary>
+    /// A copy with the same registers and parameters, each operation (a conditional's body) passed through
+    /// <paramref name="map"/> with its index.
+    /// </summary>
+    internal Circuit Map(Func<int, Operation, Operation> map)
+    {
+        var copy = new Circuit(NQubits);
+        copy._classicalRegisters.AddRange(_classicalRegisters);
+        copy._parameters.AddRange(_parameters);
+        copy.NClbits = NClbits;
+        for (int i = 0; i < _operations.Count; i++)
+        {
+            Operation op = _operations[i];
+            Operation mapped = op is Conditional c ? new Conditional(c.Register, c.Value, map(i, c.Body)) : map(i, op);
+            if ((mapped is Conditional mc ? mc.Body : mapped) is Gate { IsSymbolic: true } g) copy.AdoptParameters(g);
+            copy._operations.Add(mapped);
+        }
+        return copy;
     }
 
     /// <summary>Appends an operation after checking its qubits and classical bits.</summary>
@@ -74,8 +149,28 @@ public sealed class Circuit
                     $"measure: classical bit {m.Cbit} is out of range ({NClbits} classical bit(s))");
             }
         }
+        if (inner is Gate { IsSymbolic: true } symbolic) AdoptParameters(symbolic);
         _operations.Add(operation);
         return this;
+    }
+
+    /// <summary>Appends a gate whose parameters may be symbolic (see <see cref="Gate.Parametrized"/>).</summary>
+    public Circuit AddParametrized(GateKind kind, ReadOnlySpan<int> qubits, params ReadOnlySpan<Angle> angles)
+        => Add(Gate.Parametrized(kind, qubits, angles));
+
+    private void AdoptParameters(Gate gate)
+    {
+        var added = new List<Parameter>();
+        foreach (var (p, _) in gate.Angles.SelectMany(a => a.Terms))
+        {
+            if (_parameters.Any(q => ReferenceEquals(q, p)) || added.Any(q => ReferenceEquals(q, p))) continue;
+            if (_parameters.Any(q => q.Name == p.Name) || added.Any(q => q.Name == p.Name))
+            {
+                throw new ArgumentException($"{gate.Name}: another parameter called '{p.Name}' already belongs to this circuit");
+            }
+            added.Add(p);
+        }
+        _parameters.AddRange(added);
     }
 
     /// <summary>Appends a gate of qibo's set (qubits in qibo's constructor order, controls first).</summary>

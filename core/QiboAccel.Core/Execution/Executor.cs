@@ -43,6 +43,7 @@ public static class Executor
         ArgumentNullException.ThrowIfNull(circuit);
         if (shots < 0) throw new ArgumentOutOfRangeException(nameof(shots), shots, "shots must be 0 or more");
         InputLimits.Shots.Check(shots, $"{shots} shots were asked for");
+        if (circuit.IsParametrized) throw Unbound(circuit);
         CheckCircuitLimits(circuit);
         if (noise is not null) circuit = noise.Apply(circuit);
         BackendInfo info = backend.Info;
@@ -65,10 +66,22 @@ public static class Executor
         CheckFits(info, circuit.NQubits, precision, StateVectorHostNeeds(circuit.NQubits, returnState, shots > 0 ? sampled.Length : 0));
         CheckCountingMemory(circuit, sampled.Length, shots);
 
-        ulong actualSeed = seed ?? HostRandom.NewSeed();
-        var rng = new HostRandom(actualSeed);
         using IQuantumState state = backend.CreateState(circuit.NQubits, precision);
+        return Run(info, circuit, plan, state, shots, seed ?? HostRandom.NewSeed(), returnState, progress, initial);
+    }
+
+    /// <summary>
+    /// Runs a lowered <paramref name="plan"/> of <paramref name="circuit"/> on <paramref name="state"/>, which must be
+    /// |0…0⟩ (or <paramref name="initial"/>) and is left holding the final state (the last shot's). The caller has
+    /// checked the limits and the memory.
+    /// </summary>
+    internal static ExecutionResult Run(BackendInfo info, Circuit circuit, ExecutionPlan plan, IQuantumState state, int shots, ulong actualSeed,
+        bool returnState, IProgress<double>? progress, Complex[]? initial)
+    {
+        var rng = new HostRandom(actualSeed);
         if (initial is not null) state.SetAmplitudes(0, initial);
+        bool readAll = plan.MeasuredQubits.Length == 0;
+        int[] sampled = readAll ? [.. Enumerable.Range(0, circuit.NQubits)] : plan.MeasuredQubits;
         var counter = new OutcomeCounter(circuit, sampled);
         var simulation = new Stopwatch();
         var sampling = new Stopwatch();
@@ -122,7 +135,7 @@ public static class Executor
         {
             Backend = info.Name,
             NQubits = circuit.NQubits,
-            Precision = precision,
+            Precision = state.Precision,
             Shots = shots,
             Seed = actualSeed,
             State = amplitudes,
@@ -133,6 +146,10 @@ public static class Executor
             SamplingSeconds = sampling.Elapsed.TotalSeconds,
         };
     }
+
+    /// <summary>The error for running a circuit whose symbolic parameters have no values.</summary>
+    internal static ArgumentException Unbound(Circuit circuit) =>
+        new($"the circuit has symbolic parameters ({string.Join(", ", circuit.Parameters.Select(p => p.Name))}) without values: bind them (Circuit.Bind), or run a sweep or a gradient");
 
     /// <summary>Rough host memory per planned operation (the circuit's objects, the lowered records and their side tables).</summary>
     internal const int BytesPerPlannedOperation = 1024;

@@ -13,6 +13,10 @@ public static class Lowering
     /// <summary>Appends <paramref name="gate"/> to <paramref name="batch"/> in the form <paramref name="info"/> accepts.</summary>
     public static void AddGate(OpBatch batch, Gate gate, BackendInfo info, int source = -1)
     {
+        if (gate.IsSymbolic)
+        {
+            throw new ArgumentException($"{gate}: symbolic parameters have no values here (bind the circuit first)");
+        }
         QiboOpKind op = gate.Definition.Op;
         int[] targets = [.. gate.Targets];
         int[] controls = [.. gate.Controls];

@@ -70,6 +70,33 @@ public sealed class OpBatch
         return _ops.Count - 1;
     }
 
+    /// <summary>
+    /// Overwrites the parameters and matrix entries of record <paramref name="index"/> with those of
+    /// <paramref name="source"/>'s record <paramref name="sourceIndex"/>, which must have the same shape (kind, targets,
+    /// controls): how a lowered circuit takes new parameter values without being lowered again.
+    /// </summary>
+    internal void Overwrite(int index, OpBatch source, int sourceIndex)
+    {
+        QiboOp from = source._ops[sourceIndex];
+        QiboOp to = _ops[index];
+        if (from.Kind != to.Kind || from.NTargets != to.NTargets || from.NControls != to.NControls || (from.MatrixOffset < 0) != (to.MatrixOffset < 0))
+        {
+            throw new InvalidOperationException($"record {index}: a {from.Kind} on {from.NTargets} target(s) cannot replace a {to.Kind} on {to.NTargets}");
+        }
+        for (int i = 0; i < 4; i++) to.Params[i] = from.Params[i];
+        if (from.MatrixOffset >= 0)
+        {
+            int values = from.Kind switch
+            {
+                QiboOpKind.Matrix => 1 << (int)(2 * from.NTargets),
+                QiboOpKind.Diagonal => 1 << (int)from.NTargets,
+                _ => 4, // GENERALIZED_FSIM's block
+            };
+            for (int v = 0; v < 2 * values; v++) _matrices[(int)(2 * to.MatrixOffset) + v] = source._matrices[(int)(2 * from.MatrixOffset) + v];
+        }
+        _ops[index] = to;
+    }
+
     /// <summary>Removes every record, keeping the allocated capacity.</summary>
     public void Clear()
     {

@@ -1,6 +1,7 @@
 using System.Numerics;
 using QiboAccel.Abi;
 using QiboAccel.Circuits;
+using QiboAccel.Parameters;
 
 namespace QiboAccel.Gates;
 
@@ -15,8 +16,9 @@ public sealed class Gate : Operation
     private readonly double[] _parameters;
     private readonly Complex[]? _matrix;
     private readonly int[] _qubits;
+    private readonly Angle[]? _angles; // null unless some parameter is symbolic
 
-    private Gate(GateKind kind, int[] controls, int[] targets, double[] parameters, Complex[]? matrix)
+    private Gate(GateKind kind, int[] controls, int[] targets, double[] parameters, Complex[]? matrix, Angle[]? angles = null)
     {
         Definition = GateDefinition.Of(kind);
         _controls = controls;
@@ -24,6 +26,7 @@ public sealed class Gate : Operation
         _parameters = parameters;
         _matrix = matrix;
         _qubits = [.. controls, .. targets];
+        _angles = angles;
         Validate();
     }
 
@@ -42,8 +45,17 @@ public sealed class Gate : Operation
     /// <summary>Control qubits: built-in ones first, then extra ones. All are conditioned on |1⟩.</summary>
     public IReadOnlyList<int> Controls => _controls;
 
-    /// <summary>Real parameters in qibo's order (e.g. U3: theta, phi, lambda).</summary>
+    /// <summary>
+    /// Real parameters in qibo's order (e.g. U3: theta, phi, lambda). For a symbolic gate (<see cref="IsSymbolic"/>)
+    /// these are the constant parts only; bind the circuit to get the values.
+    /// </summary>
     public IReadOnlyList<double> Parameters => _parameters;
+
+    /// <summary>The parameters as angles: symbolic ones refer to circuit <see cref="Parameter"/>s, the rest are constants.</summary>
+    public IReadOnlyList<Angle> Angles => _angles ?? Array.ConvertAll(_parameters, v => Angle.Of(v));
+
+    /// <summary>True when some parameter depends on a symbolic <see cref="Parameter"/>: the gate must be bound before it runs.</summary>
+    public bool IsSymbolic => _angles is not null;
 
     /// <summary>The matrix given by the user: Unitary's full matrix, or GeneralizedfSim's 2x2 block.</summary>
     public ReadOnlySpan<Complex> UserMatrix => _matrix;
@@ -71,26 +83,79 @@ public sealed class Gate : Operation
             parameters.ToArray(), null);
     }
 
+    /// <summary>
+    /// Creates a gate whose parameters may depend on symbolic <see cref="Parameter"/>s
+    /// (<c>Gate.Parametrized(GateKind.RX, [0], theta)</c>, <c>2 * theta</c>, <c>theta - Math.PI / 2</c>); qubits as in
+    /// <see cref="Create"/>. With only constant angles this is <see cref="Create"/>.
+    /// </summary>
+    public static Gate Parametrized(GateKind kind, ReadOnlySpan<int> qubits, params ReadOnlySpan<Angle> angles)
+    {
+        var values = new double[angles.Length];
+        bool symbolic = false;
+        for (int i = 0; i < angles.Length; i++)
+        {
+            ArgumentNullException.ThrowIfNull(angles[i], nameof(angles));
+            values[i] = angles[i].Constant;
+            symbolic |= !angles[i].IsConstant;
+        }
+        Gate gate = Create(kind, qubits, values);
+        return symbolic ? new Gate(kind, gate._controls, gate._targets, values, null, angles.ToArray()) : gate;
+    }
+
+    /// <summary>
+    /// This gate with every symbolic parameter replaced by its value (<paramref name="valueOf"/>); the gate itself
+    /// when it has none.
+    /// </summary>
+    public Gate Bind(Func<Parameter, double> valueOf)
+    {
+        if (_angles is null) return this;
+        var values = new double[_angles.Length];
+        for (int i = 0; i < values.Length; i++) values[i] = _angles[i].Evaluate(valueOf);
+        return new Gate(Kind, _controls, _targets, values, _matrix);
+    }
+
+    /// <summary>The same gate (kind, qubits, matrix) with other, possibly symbolic, parameters.</summary>
+    public Gate WithAngles(ReadOnlySpan<Angle> angles)
+    {
+        if (angles.Length != _parameters.Length) throw new ArgumentException($"{Name} takes {_parameters.Length} parameter(s), got {angles.Length}");
+        var values = new double[angles.Length];
+        bool symbolic = false;
+        for (int i = 0; i < angles.Length; i++)
+        {
+            ArgumentNullException.ThrowIfNull(angles[i], nameof(angles));
+            values[i] = angles[i].Constant;
+            symbolic |= !angles[i].IsConstant;
+        }
+        return new Gate(Kind, _controls, _targets, values, _matrix, symbolic ? angles.ToArray() : null);
+    }
+
+    /// <summary>The same gate (kind, qubits, matrix) with other parameter values: a concrete gate.</summary>
+    public Gate WithParameters(ReadOnlySpan<double> values) => new(Kind, _controls, _targets, values.ToArray(), _matrix);
+
     /// <summary>A dense unitary on <paramref name="targets"/> (row-major, 2^k x 2^k, first target most significant).</summary>
     public static Gate Unitary(ReadOnlySpan<Complex> matrix, params ReadOnlySpan<int> targets)
         => new(GateKind.Unitary, [], targets.ToArray(), [], matrix.ToArray());
 
     /// <summary>qibo's GeneralizedfSim: a 2x2 unitary on |01⟩,|10⟩ and phase e^{-iφ} on |11⟩.</summary>
-    public static Gate GeneralizedfSim(int q0, int q1, ReadOnlySpan<Complex> block, double phi)
-        => new(GateKind.GeneralizedfSim, [], [q0, q1], [phi], block.ToArray());
+    public static Gate GeneralizedfSim(int q0, int q1, ReadOnlySpan<Complex> block, Angle phi)
+    {
+        ArgumentNullException.ThrowIfNull(phi);
+        return new(GateKind.GeneralizedfSim, [], [q0, q1], [phi.Constant], block.ToArray(), phi.IsConstant ? null : [phi]);
+    }
 
     /// <summary>This gate with extra control qubits appended.</summary>
     public Gate Controlled(params ReadOnlySpan<int> extraControls)
-        => new(Kind, [.. _controls, .. extraControls], _targets, _parameters, _matrix);
+        => new(Kind, [.. _controls, .. extraControls], _targets, _parameters, _matrix, _angles);
 
     /// <summary>The 2^k x 2^k matrix on the targets alone (controls not included), row-major.</summary>
     public Complex[] TargetMatrix()
-        => Kind == GateKind.Unitary ? (Complex[])_matrix!.Clone() : OpMatrices.Of(Definition.Op, _parameters, _matrix);
+        => IsSymbolic ? throw new InvalidOperationException($"{Name} has symbolic parameters ({string.Join(", ", Angles)}): bind the circuit first")
+        : Kind == GateKind.Unitary ? (Complex[])_matrix!.Clone() : OpMatrices.Of(Definition.Op, _parameters, _matrix);
 
     /// <inheritdoc />
     public override string ToString()
     {
-        string args = _parameters.Length == 0 ? "" : "(" + string.Join(", ", _parameters) + ")";
+        string args = _parameters.Length == 0 ? "" : "(" + string.Join(", ", _angles is null ? _parameters.Select(p => p.ToString()) : _angles.Select(a => a.ToString())) + ")";
         return $"{Name}{args} {string.Join(",", Qubits)}";
     }
 

@@ -88,6 +88,53 @@ public sealed class Observable
         return CheckFinite(total);
     }
 
+    /// <summary>
+    /// O|ψ⟩ into <paramref name="output"/> (same length as <paramref name="state"/>). Terms with the same X/Y pattern
+    /// share one pass (their phases add up per index), so a sum of Z strings costs one pass over the state.
+    /// </summary>
+    public void Apply(ReadOnlySpan<Complex> state, int nQubits, Span<Complex> output)
+    {
+        CheckQubits(nQubits);
+        if (state.Length != 1L << nQubits || output.Length != state.Length)
+        {
+            throw new ArgumentException($"a state of {nQubits} qubits has {1L << nQubits} amplitudes, got {state.Length} in and {output.Length} out");
+        }
+        output.Clear();
+        foreach (var group in Terms.Select(t => (Term: t, Masks: Masks(t, nQubits))).GroupBy(x => x.Masks.Flip))
+        {
+            long flip = group.Key;
+            var terms = group.ToArray();
+            for (long i = 0; i < state.Length; i++)
+            {
+                Complex factor = 0;
+                foreach (var (term, (_, ys, zs)) in terms) factor += term.Coefficient * Phase(i, ys, zs);
+                // P|i⟩ = phase(i)|i ^ flip⟩.
+                output[(int)(i ^ flip)] += factor * state[(int)i];
+            }
+        }
+    }
+
+    /// <summary>
+    /// The term's Pauli factors as three disjoint masks over qubit indices (bit q set: that Pauli acts on qubit q), the
+    /// form qibo_pauli_term records cross the ABI in. Qubits must be below 64.
+    /// </summary>
+    public static (ulong X, ulong Y, ulong Z) QubitMasks(PauliTerm term)
+    {
+        ArgumentNullException.ThrowIfNull(term);
+        ulong x = 0, y = 0, z = 0;
+        foreach (PauliFactor f in term.Factors)
+        {
+            ulong bit = 1UL << f.Qubit;
+            switch (f.Pauli)
+            {
+                case 'X': x |= bit; break;
+                case 'Y': y |= bit; break;
+                default: z |= bit; break;
+            }
+        }
+        return (x, y, z);
+    }
+
     /// <summary>A sum of finite terms can still overflow (1e308*Z0 + 1e308*Z0): that is an error, not a result.</summary>
     private double CheckFinite(double value)
         => double.IsFinite(value) ? value

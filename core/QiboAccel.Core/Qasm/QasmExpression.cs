@@ -1,3 +1,5 @@
+using QiboAccel.Parameters;
+
 namespace QiboAccel.Qasm;
 
 /// <summary>The functions OpenQASM 2.0 expressions may call.</summary>
@@ -20,6 +22,13 @@ internal abstract class QasmExpression
 {
     /// <summary>The value for the given actual parameters of the enclosing gate.</summary>
     public abstract double Evaluate(ReadOnlySpan<double> parameters);
+
+    /// <summary>
+    /// The value when some actual parameters depend on circuit inputs (<c>input angle theta;</c>): an angle affine in
+    /// them. Sums, differences, scaling and division by numbers keep it affine; anything else of an input is an error
+    /// (<see cref="NotAffineException"/>), because gradients need the chain rule's coefficients.
+    /// </summary>
+    public abstract Angle EvaluateAngle(ReadOnlySpan<Angle> parameters);
 
     /// <summary>Applies a binary operator (one of + - * / ^). Shared by folding and evaluation.</summary>
     public static double Apply(QasmTokenKind op, double left, double right) => op switch
@@ -66,6 +75,8 @@ internal sealed class QasmConstant(double value) : QasmExpression
     public double Value { get; } = value;
 
     public override double Evaluate(ReadOnlySpan<double> parameters) => Value;
+
+    public override Angle EvaluateAngle(ReadOnlySpan<Angle> parameters) => Value;
 }
 
 /// <summary>A parameter of the enclosing gate definition.</summary>
@@ -74,12 +85,30 @@ internal sealed class QasmParameter(int index) : QasmExpression
     public int Index { get; } = index;
 
     public override double Evaluate(ReadOnlySpan<double> parameters) => parameters[Index];
+
+    public override Angle EvaluateAngle(ReadOnlySpan<Angle> parameters) => parameters[Index];
 }
+
+/// <summary>A circuit input (<c>input angle theta;</c>, a QiboAccel extension), used at the top level.</summary>
+internal sealed class QasmInput(Parameter parameter) : QasmExpression
+{
+    public Parameter Parameter { get; } = parameter;
+
+    public override double Evaluate(ReadOnlySpan<double> parameters) =>
+        throw new InvalidOperationException($"input '{Parameter.Name}' has no value while parsing");
+
+    public override Angle EvaluateAngle(ReadOnlySpan<Angle> parameters) => Parameter;
+}
+
+/// <summary>An input used in a way that is not affine (sin(theta), theta*phi, 2^theta).</summary>
+internal sealed class NotAffineException(string message) : Exception(message);
 
 /// <summary>Unary minus.</summary>
 internal sealed class QasmNegate(QasmExpression operand) : QasmExpression
 {
     public override double Evaluate(ReadOnlySpan<double> parameters) => -operand.Evaluate(parameters);
+
+    public override Angle EvaluateAngle(ReadOnlySpan<Angle> parameters) => -operand.EvaluateAngle(parameters);
 }
 
 /// <summary>A binary operation (+ - * / ^).</summary>
@@ -87,12 +116,36 @@ internal sealed class QasmBinary(QasmTokenKind op, QasmExpression left, QasmExpr
 {
     public override double Evaluate(ReadOnlySpan<double> parameters)
         => Apply(op, left.Evaluate(parameters), right.Evaluate(parameters));
+
+    public override Angle EvaluateAngle(ReadOnlySpan<Angle> parameters)
+    {
+        Angle a = left.EvaluateAngle(parameters), b = right.EvaluateAngle(parameters);
+        if (a.IsConstant && b.IsConstant) return Apply(op, a.Constant, b.Constant);
+        return op switch
+        {
+            QasmTokenKind.Plus => a + b,
+            QasmTokenKind.Minus => a - b,
+            QasmTokenKind.Star when a.IsConstant => a.Constant * b,
+            QasmTokenKind.Star when b.IsConstant => a * b.Constant,
+            QasmTokenKind.Slash when b.IsConstant => a / b.Constant,
+            QasmTokenKind.Star => throw new NotAffineException($"({a})*({b}) multiplies inputs together"),
+            QasmTokenKind.Slash => throw new NotAffineException($"({a})/({b}) divides by an input"),
+            _ => throw new NotAffineException($"({a})^({b}) raises to a power involving an input"),
+        };
+    }
 }
 
 /// <summary>A call of sin, cos, tan, exp, ln or sqrt.</summary>
 internal sealed class QasmCall(QasmFunction function, QasmExpression argument) : QasmExpression
 {
     public override double Evaluate(ReadOnlySpan<double> parameters) => Apply(function, argument.Evaluate(parameters));
+
+    public override Angle EvaluateAngle(ReadOnlySpan<Angle> parameters)
+    {
+        Angle x = argument.EvaluateAngle(parameters);
+        return x.IsConstant ? Apply(function, x.Constant)
+            : throw new NotAffineException($"{function.ToString().ToLowerInvariant()}({x}) applies a function to an input");
+    }
 }
 
 /// <summary>

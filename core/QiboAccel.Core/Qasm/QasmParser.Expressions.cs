@@ -118,6 +118,12 @@ public sealed partial class QasmParser
             }
         }
 
+        if (_definingGate is null && _inputs.TryGetValue(name.ToString(), out var input))
+        {
+            Advance();
+            return QasmValue.Of(new QasmInput(input));
+        }
+
         Advance();
         if (_tok.Kind == QasmTokenKind.LParen)
         {
@@ -125,7 +131,7 @@ public sealed partial class QasmParser
         }
         if (_definingGate is null)
         {
-            throw Error(token, $"undeclared identifier '{name}': outside a gate definition an expression may only use numbers, pi and functions");
+            throw Error(token, $"undeclared identifier '{name}': outside a gate definition an expression may only use numbers, pi, functions and inputs (input angle {name};)");
         }
         throw Error(token, _scopeParameters.Length == 0
             ? $"undeclared identifier '{name}': gate '{_definingGate}' has no parameters"

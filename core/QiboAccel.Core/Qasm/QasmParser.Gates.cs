@@ -1,5 +1,6 @@
 using QiboAccel.Circuits;
 using QiboAccel.Gates;
+using QiboAccel.Parameters;
 
 namespace QiboAccel.Qasm;
 
@@ -284,7 +285,7 @@ public sealed partial class QasmParser
     /// substituted and qubit arguments mapped (recursively). <paramref name="site"/> is the top-level application.
     /// </summary>
     private void Emit(QasmGateDecl gate, ReadOnlySpan<double> parameters, ReadOnlySpan<int> qubits, QasmToken site,
-        QasmRegister? condition, long value)
+        QasmRegister? condition, long value, Angle[]? angles = null)
     {
         if (gate.Kind is GateKind kind)
         {
@@ -292,7 +293,9 @@ public sealed partial class QasmParser
             try
             {
                 int extra = gate.ExtraControls;
-                built = Gate.Create(kind, qubits[extra..], gate.IgnoresParameters ? ReadOnlySpan<double>.Empty : parameters);
+                built = angles is null
+                    ? Gate.Create(kind, qubits[extra..], gate.IgnoresParameters ? ReadOnlySpan<double>.Empty : parameters)
+                    : Gate.Parametrized(kind, qubits[extra..], gate.IgnoresParameters ? [] : angles);
                 if (extra > 0) built = built.Controlled(qubits[..extra]);
             }
             catch (ArgumentException e)
@@ -313,6 +316,21 @@ public sealed partial class QasmParser
         foreach (var op in body)
         {
             var opParameters = p[..op.Parameters.Length];
+            Angle[]? opAngles = null;
+            if (angles is not null)
+            {
+                // Some actual parameters use circuit inputs: carry angles through the body (the numbers are unused).
+                opAngles = new Angle[op.Parameters.Length];
+                for (int i = 0; i < opAngles.Length; i++)
+                {
+                    opAngles[i] = AffineOrError(op.Parameters[i], angles, gate, site,
+                        $"parameter {i + 1} of '{op.Gate.Name}' (at {FileOf(gate)}:{op.Line}:{op.Column}, in the definition of '{gate.Name}')");
+                }
+                var symbolicQubits = q[..op.Qubits.Length];
+                for (int i = 0; i < symbolicQubits.Length; i++) symbolicQubits[i] = qubits[op.Qubits[i]];
+                Emit(op.Gate, opParameters, symbolicQubits, site, condition, value, opAngles);
+                continue;
+            }
             for (int i = 0; i < opParameters.Length; i++)
             {
                 double v = op.Parameters[i].Evaluate(parameters);
@@ -326,6 +344,18 @@ public sealed partial class QasmParser
             var opQubits = q[..op.Qubits.Length];
             for (int i = 0; i < opQubits.Length; i++) opQubits[i] = qubits[op.Qubits[i]];
             Emit(op.Gate, opParameters, opQubits, site, condition, value);
+        }
+    }
+
+    private Angle AffineOrError(QasmExpression expression, Angle[] angles, QasmGateDecl gate, QasmToken site, string what)
+    {
+        try
+        {
+            return expression.EvaluateAngle(angles);
+        }
+        catch (NotAffineException e)
+        {
+            throw Error(site, $"{what}: {e.Message}; inputs may only be added, subtracted and multiplied or divided by numbers{InExpansionOf(gate, site)}");
         }
     }
 

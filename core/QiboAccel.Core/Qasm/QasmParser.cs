@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using QiboAccel.Circuits;
+using QiboAccel.Parameters;
 using QiboAccel.Safety;
 
 namespace QiboAccel.Qasm;
@@ -55,6 +56,10 @@ public sealed partial class QasmParser
     private readonly List<QasmRegister> _classicalRegisters = [];
     private int _qubitCount;
     private int _clbitCount;
+
+    // Circuit inputs (input angle theta;), in declaration order.
+    private readonly Dictionary<string, Parameter> _inputs = new(StringComparer.Ordinal);
+    private readonly List<Parameter> _inputOrder = [];
 
     // Scratch for the parameters and arguments of one top-level statement.
     private double[] _parameters = new double[8];
@@ -184,6 +189,7 @@ public sealed partial class QasmParser
             case "opaque": ParseOpaqueDeclaration(); break;
             case "barrier": ParseBarrier(); break;
             case "if": ParseIf(); break;
+            case "input": ParseInput(); break;
             case "OPENQASM": throw Error(_tok, "'OPENQASM 2.0;' must be the first statement of the program");
             default: ParseQuantumOperation(null, 0); break;
         }
@@ -368,6 +374,7 @@ public sealed partial class QasmParser
         Advance();
 
         int parameterCount = 0;
+        List<Angle>? angles = null; // only when a parameter uses an input
         if (_tok.Kind == QasmTokenKind.LParen)
         {
             Advance();
@@ -376,10 +383,20 @@ public sealed partial class QasmParser
                 do
                 {
                     var start = _tok;
-                    double p = ParseExpression().Constant; // no gate parameters in scope: always a number
-                    if (!double.IsFinite(p))
+                    QasmValue v = ParseExpression(); // no gate parameters in scope: a number, or affine in the inputs
+                    double p = v.Constant;
+                    if (!v.IsConstant)
+                    {
+                        angles ??= [.. _parameters.AsSpan(0, parameterCount).ToArray().Select(x => Angle.Of(x))];
+                        angles.Add(AffineOrError(v.Node!, start, $"parameter {parameterCount + 1} of '{gate.Name}'"));
+                    }
+                    else if (!double.IsFinite(p))
                     {
                         throw Error(start, $"parameter {parameterCount + 1} of '{gate.Name}' is not a finite number ({Format(p)})");
+                    }
+                    else
+                    {
+                        angles?.Add(p);
                     }
                     if (parameterCount == _parameters.Length) Array.Resize(ref _parameters, 2 * _parameters.Length);
                     _parameters[parameterCount++] = p;
@@ -415,12 +432,64 @@ public sealed partial class QasmParser
             throw Error(nameTok, QubitCountMessage(gate, argumentCount));
         }
 
-        Broadcast(gate, nameTok, _parameters.AsSpan(0, parameterCount), _arguments.AsSpan(0, argumentCount), condition, value);
+        Broadcast(gate, nameTok, _parameters.AsSpan(0, parameterCount), _arguments.AsSpan(0, argumentCount), condition, value,
+            angles is null ? default : angles.ToArray());
+    }
+
+    /// <summary>
+    /// <c>input angle NAME;</c> (also <c>input angle[32] NAME;</c>, <c>input float[64] NAME;</c>): a QiboAccel extension of
+    /// OpenQASM 2.0 after OpenQASM 3's input declarations. It declares a symbolic circuit parameter that gate parameters
+    /// may use affinely (<c>rx(2*theta)</c>, <c>u3(theta, 0, pi/2 - phi)</c>); values are given when the circuit runs.
+    /// </summary>
+    private void ParseInput()
+    {
+        Advance();
+        var typeTok = _tok;
+        if (typeTok.Kind != QasmTokenKind.Identifier || Text(typeTok) is not ("angle" or "float"))
+        {
+            throw Error(typeTok, $"expected 'angle' or 'float' after 'input' (a QiboAccel extension declaring a circuit parameter: 'input angle theta;'), found {Describe(typeTok)}");
+        }
+        Advance();
+        if (Accept(QasmTokenKind.LBracket))
+        {
+            ParseNonNegativeInt("the width of the input's type");
+            Expect(QasmTokenKind.RBracket, "']' after the width");
+        }
+        var nameTok = ExpectIdentifier("the name of the input");
+        CheckNotReserved(nameTok, "an input");
+        string name = Text(nameTok).ToString();
+        if (_inputs.ContainsKey(name)) throw Error(nameTok, $"input '{name}' is declared twice");
+        if (_registers.ContainsKey(name)) throw Error(nameTok, $"'{name}' is already a register; an input needs a name of its own");
+        ExpectSemicolon();
+        Parameter parameter;
+        try
+        {
+            parameter = new Parameter(name);
+        }
+        catch (ArgumentException e)
+        {
+            throw Error(nameTok, e.Message);
+        }
+        _inputs.Add(name, parameter);
+        _inputOrder.Add(parameter);
+    }
+
+    /// <summary>The affine angle of an expression that uses inputs, or an error naming where and why it is not affine.</summary>
+    private Angle AffineOrError(QasmExpression expression, QasmToken site, string what)
+    {
+        try
+        {
+            return expression.EvaluateAngle([]);
+        }
+        catch (NotAffineException e)
+        {
+            throw Error(site, $"{what}: {e.Message}; inputs may only be added, subtracted and multiplied or divided by numbers");
+        }
     }
 
     /// <summary>Applies a gate to single qubits, or once per element when some arguments are whole registers (of equal size).</summary>
     private void Broadcast(QasmGateDecl gate, QasmToken site, ReadOnlySpan<double> parameters, ReadOnlySpan<QasmArgument> arguments,
-        QasmRegister? condition, long value)
+        QasmRegister? condition, long value, Angle[]? angles)
     {
         int repeat = 1;
         int sizedBy = -1;
@@ -461,7 +530,7 @@ public sealed partial class QasmParser
                 }
                 qubits[k] = q;
             }
-            Emit(gate, parameters, qubits, site, condition, value);
+            Emit(gate, parameters, qubits, site, condition, value, angles);
         }
     }
 
@@ -586,6 +655,7 @@ public sealed partial class QasmParser
     private Circuit BuildCircuit()
     {
         var circuit = new Circuit(_qubitCount);
+        foreach (Parameter input in _inputOrder) circuit.AddParameter(input);
         var registers = new Dictionary<ClassicalRegister, ClassicalRegister>(ReferenceEqualityComparer.Instance);
         foreach (var register in _classicalRegisters)
         {

@@ -122,6 +122,7 @@ static qibo_error* backend_get_info(qibo_backend_get_info_args* args)
 /* ---------------------------------------------------------------- states */
 
 struct qibo_state {
+    const qibo_backend* backend; /* the instance that created it (state_copy and state_inner_product pair states of one) */
     uint32_t n_qubits;
     uint64_t dim;        /* 2^n_qubits */
     double complex* amp; /* same layout as interleaved (re, im) doubles */
@@ -152,6 +153,7 @@ static qibo_error* state_create(qibo_state_create_args* args)
 
     s = malloc(sizeof *s);
     if (s == NULL) return &oom_error;
+    s->backend = args->backend;
     s->n_qubits = args->n_qubits;
     s->dim = UINT64_C(1) << args->n_qubits;
     s->amp = malloc(s->dim * sizeof *s->amp);
@@ -455,6 +457,80 @@ static qibo_error* state_sample(qibo_state_sample_args* args)
     return NULL;
 }
 
+/* ---------------------------------------------------------------- ABI 1.1: copy, inner product, expectation */
+
+static qibo_error* check_pair(const qibo_state* a, const qibo_state* b, const char* fn)
+{
+    if (a == NULL || b == NULL) return INVALID("%s: a state is NULL", fn);
+    if (a->backend != b->backend) return INVALID("%s: the states belong to different backend instances", fn);
+    if (a->n_qubits != b->n_qubits) return INVALID("%s: the states have %u and %u qubits", fn, a->n_qubits, b->n_qubits);
+    return NULL;
+}
+
+static qibo_error* state_copy(qibo_state_copy_args* args)
+{
+    qibo_error* e;
+    CHECK_ARGS(args, qibo_state_copy_args, destination);
+    if ((e = check_pair(args->source, args->destination, "state_copy")) != NULL) return e;
+    if (args->source != args->destination) memcpy(args->destination->amp, args->source->amp, args->source->dim * sizeof *args->source->amp);
+    return NULL;
+}
+
+static qibo_error* state_inner_product(qibo_state_inner_product_args* args)
+{
+    qibo_error* e;
+    double complex sum = 0;
+    uint64_t i;
+    CHECK_ARGS(args, qibo_state_inner_product_args, out);
+    if ((e = check_pair(args->bra, args->ket, "state_inner_product")) != NULL) return e;
+    for (i = 0; i < args->bra->dim; i++) sum += conj(args->bra->amp[i]) * args->ket->amp[i];
+    args->out[0] = creal(sum);
+    args->out[1] = cimag(sum);
+    return NULL;
+}
+
+static qibo_error* state_expectation(qibo_state_expectation_args* args)
+{
+    const qibo_state* s;
+    uint64_t t, b, valid;
+    double total = 0;
+    CHECK_ARGS(args, qibo_state_expectation_args, out);
+    s = args->state;
+    if (s == NULL) return INVALID("state_expectation: state is NULL");
+    if (args->reserved != 0) return INVALID("state_expectation: reserved must be 0");
+    if (args->term_size < sizeof(qibo_pauli_term) || args->term_size % 8 != 0)
+        return INVALID("state_expectation: term_size %u must be at least %u and a multiple of 8", args->term_size, (unsigned)sizeof(qibo_pauli_term));
+    if (args->n_terms > 0 && args->terms == NULL) return INVALID("state_expectation: terms is NULL");
+    valid = s->n_qubits >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << s->n_qubits) - 1;
+    for (t = 0; t < args->n_terms; t++) {
+        const qibo_pauli_term* term = (const qibo_pauli_term*)((const char*)args->terms + t * args->term_size);
+        uint64_t flip = 0, sign = 0, q;
+        int ys = 0;
+        double complex phase, sum = 0;
+        if (!isfinite(term->coefficient)) return INVALID("state_expectation: term %llu: coefficient is not finite", (unsigned long long)t);
+        if ((term->x_mask & term->y_mask) || (term->x_mask & term->z_mask) || (term->y_mask & term->z_mask))
+            return INVALID("state_expectation: term %llu: the X, Y and Z masks overlap", (unsigned long long)t);
+        if ((term->x_mask | term->y_mask | term->z_mask) & ~valid)
+            return INVALID("state_expectation: term %llu: a qubit is out of range for a %u-qubit state", (unsigned long long)t, s->n_qubits);
+        /* Bit q of a mask is qubit q, index bit n - 1 - q. */
+        for (q = 0; q < s->n_qubits; q++) {
+            uint64_t bit = UINT64_C(1) << (s->n_qubits - 1 - q);
+            if ((term->x_mask | term->y_mask) >> q & 1) flip |= bit;
+            if ((term->y_mask | term->z_mask) >> q & 1) sign |= bit;
+            if (term->y_mask >> q & 1) ys++;
+        }
+        phase = ys % 4 == 0 ? 1 : ys % 4 == 1 ? I : ys % 4 == 2 ? -1 : -I;
+        /* P|b> = i^ys (-1)^popcount(b & sign) |b ^ flip> */
+        for (b = 0; b < s->dim; b++) {
+            double complex z = conj(s->amp[b ^ flip]) * s->amp[b];
+            sum += __builtin_parityll(b & sign) ? -z : z;
+        }
+        total += term->coefficient * creal(phase * sum);
+    }
+    args->out = total;
+    return NULL;
+}
+
 /* ---------------------------------------------------------------- the table and the one export */
 
 static const qibo_backend_api api_table = {
@@ -476,6 +552,9 @@ static const qibo_backend_api api_table = {
     .state_apply = state_apply,
     .state_probabilities = state_probabilities,
     .state_sample = state_sample,
+    .state_copy = state_copy,
+    .state_inner_product = state_inner_product,
+    .state_expectation = state_expectation,
     /* slots a later minor version appends stay NULL: "not supported" */
 };
 

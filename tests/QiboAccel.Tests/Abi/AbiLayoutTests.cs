@@ -51,6 +51,10 @@ public sealed unsafe class AbiLayoutTests
         S<QiboStateApplyArgs>("qibo_state_apply_args"),
         S<QiboStateProbabilitiesArgs>("qibo_state_probabilities_args"),
         S<QiboStateSampleArgs>("qibo_state_sample_args"),
+        S<QiboStateCopyArgs>("qibo_state_copy_args"),
+        S<QiboStateInnerProductArgs>("qibo_state_inner_product_args"),
+        S<QiboPauliTerm>("qibo_pauli_term"),
+        S<QiboStateExpectationArgs>("qibo_state_expectation_args"),
         S<QiboBackendApi>("qibo_backend_api"),
         S<QiboApiRequest>("qibo_api_request"),
     ];
@@ -136,6 +140,28 @@ public sealed unsafe class AbiLayoutTests
         F<QiboStateSampleArgs>("qibo_state_sample_args.randoms", nameof(QiboStateSampleArgs.Randoms), p => &p->Randoms),
         F<QiboStateSampleArgs>("qibo_state_sample_args.outcomes", nameof(QiboStateSampleArgs.Outcomes), p => &p->Outcomes),
 
+        F<QiboStateCopyArgs>("qibo_state_copy_args.struct_size", nameof(QiboStateCopyArgs.StructSize), p => &p->StructSize),
+        F<QiboStateCopyArgs>("qibo_state_copy_args.source", nameof(QiboStateCopyArgs.Source), p => &p->Source),
+        F<QiboStateCopyArgs>("qibo_state_copy_args.destination", nameof(QiboStateCopyArgs.Destination), p => &p->Destination),
+
+        F<QiboStateInnerProductArgs>("qibo_state_inner_product_args.struct_size", nameof(QiboStateInnerProductArgs.StructSize), p => &p->StructSize),
+        F<QiboStateInnerProductArgs>("qibo_state_inner_product_args.bra", nameof(QiboStateInnerProductArgs.Bra), p => &p->Bra),
+        F<QiboStateInnerProductArgs>("qibo_state_inner_product_args.ket", nameof(QiboStateInnerProductArgs.Ket), p => &p->Ket),
+        F<QiboStateInnerProductArgs>("qibo_state_inner_product_args.out", nameof(QiboStateInnerProductArgs.Out), p => &p->Out),
+
+        F<QiboPauliTerm>("qibo_pauli_term.coefficient", nameof(QiboPauliTerm.Coefficient), p => &p->Coefficient),
+        F<QiboPauliTerm>("qibo_pauli_term.x_mask", nameof(QiboPauliTerm.XMask), p => &p->XMask),
+        F<QiboPauliTerm>("qibo_pauli_term.y_mask", nameof(QiboPauliTerm.YMask), p => &p->YMask),
+        F<QiboPauliTerm>("qibo_pauli_term.z_mask", nameof(QiboPauliTerm.ZMask), p => &p->ZMask),
+
+        F<QiboStateExpectationArgs>("qibo_state_expectation_args.struct_size", nameof(QiboStateExpectationArgs.StructSize), p => &p->StructSize),
+        F<QiboStateExpectationArgs>("qibo_state_expectation_args.state", nameof(QiboStateExpectationArgs.State), p => &p->State),
+        F<QiboStateExpectationArgs>("qibo_state_expectation_args.terms", nameof(QiboStateExpectationArgs.Terms), p => &p->Terms),
+        F<QiboStateExpectationArgs>("qibo_state_expectation_args.n_terms", nameof(QiboStateExpectationArgs.NTerms), p => &p->NTerms),
+        F<QiboStateExpectationArgs>("qibo_state_expectation_args.term_size", nameof(QiboStateExpectationArgs.TermSize), p => &p->TermSize),
+        F<QiboStateExpectationArgs>("qibo_state_expectation_args.reserved", nameof(QiboStateExpectationArgs.Reserved), p => &p->Reserved),
+        F<QiboStateExpectationArgs>("qibo_state_expectation_args.out", nameof(QiboStateExpectationArgs.Out), p => &p->Out),
+
         F<QiboBackendApi>("qibo_backend_api.struct_size", nameof(QiboBackendApi.StructSize), p => &p->StructSize),
         F<QiboBackendApi>("qibo_backend_api.abi_major", nameof(QiboBackendApi.AbiMajor), p => &p->AbiMajor),
         F<QiboBackendApi>("qibo_backend_api.abi_minor", nameof(QiboBackendApi.AbiMinor), p => &p->AbiMinor),
@@ -154,6 +180,9 @@ public sealed unsafe class AbiLayoutTests
         F<QiboBackendApi>("qibo_backend_api.state_apply", nameof(QiboBackendApi.StateApply), p => &p->StateApply),
         F<QiboBackendApi>("qibo_backend_api.state_probabilities", nameof(QiboBackendApi.StateProbabilities), p => &p->StateProbabilities),
         F<QiboBackendApi>("qibo_backend_api.state_sample", nameof(QiboBackendApi.StateSample), p => &p->StateSample),
+        F<QiboBackendApi>("qibo_backend_api.state_copy", nameof(QiboBackendApi.StateCopy), p => &p->StateCopy),
+        F<QiboBackendApi>("qibo_backend_api.state_inner_product", nameof(QiboBackendApi.StateInnerProduct), p => &p->StateInnerProduct),
+        F<QiboBackendApi>("qibo_backend_api.state_expectation", nameof(QiboBackendApi.StateExpectation), p => &p->StateExpectation),
 
         F<QiboApiRequest>("qibo_api_request.struct_size", nameof(QiboApiRequest.StructSize), p => &p->StructSize),
         F<QiboApiRequest>("qibo_api_request.host_major", nameof(QiboApiRequest.HostMajor), p => &p->HostMajor),

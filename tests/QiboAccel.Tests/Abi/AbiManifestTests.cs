@@ -187,40 +187,46 @@ public sealed class AbiManifestTests
     }
 
     /// <summary>
-    /// Each mirror struct's <c>V1_0</c> constant (the least struct_size a reader accepts) is the size the struct had
-    /// in ABI 1.0: the end of its last member listed since 1.0, rounded up to the struct's alignment. sizeof grows
-    /// when a later minor version appends a member; V1_0 never changes.
+    /// Each mirror struct has a <c>V1_m</c> constant (the least struct_size a reader accepts) for the minor version m
+    /// that added it, and may have one for each later minor version that appended members: each equals the size the
+    /// struct had in that version — the end of its last member listed since then, rounded up to the struct's
+    /// alignment. sizeof grows when a later minor version appends a member; the constants never change.
     /// </summary>
     [Fact]
-    public void Mirror_V1_0_sizes_are_the_sizes_of_ABI_1_0()
+    public void Mirror_version_sizes_are_the_sizes_of_each_ABI_version()
     {
         var members = AbiProbe.Items.Where(i => i.IsMember).ToDictionary(i => i.Name);
         var failures = new List<string>();
         foreach (var map in AbiLayoutTests.Structs)
         {
-            var constant = map.Type.GetField("V1_0", BindingFlags.Public | BindingFlags.Static);
-            if (constant is null || !constant.IsLiteral || constant.FieldType != typeof(int))
+            var structEntry = Manifest.SingleOrDefault(e => e.Kind == AbiItemKind.Struct && e.Name == map.CName);
+            if (structEntry is null)
             {
-                failures.Add($"{map.Type.Name} has no 'public const int V1_0' (its size in ABI 1.0)");
-                continue;
-            }
-            int declared = (int)constant.GetRawConstantValue()!;
-            var since10 = Manifest.Where(e => e.Kind is AbiItemKind.Field or AbiItemKind.Slot && e.Major == 1 && e.Minor == 0
-                    && e.Name.StartsWith(map.CName + ".", StringComparison.Ordinal) && members.ContainsKey(e.Name))
-                .Select(e => members[e.Name]).ToList();
-            if (since10.Count == 0)
-            {
-                failures.Add($"{map.CName}: no member listed since 1.0 in abi/abi-manifest.txt");
+                failures.Add($"{map.CName}: not listed in abi/abi-manifest.txt");
                 continue;
             }
             long alignment = members.Values.Where(m => m.StructName == map.CName).Max(m => ScalarBytes(m.Type));
-            long end = since10.Max(m => m.Offset + MemberBytes(m.Type));
-            long expected = (end + alignment - 1) / alignment * alignment;
-            if (declared != expected)
-                failures.Add($"{map.Type.Name}.V1_0 is {declared} but {map.CName} was {expected} bytes in ABI 1.0 (its 1.0 members end at {end})");
-            long sizeNow = AbiProbe.Items.Single(i => i.Kind == AbiItemKind.Struct && i.Name == map.CName).Size;
-            if (HeaderVersion == (1, 0) && sizeNow != expected)
-                failures.Add($"{map.CName}: the header is 1.0 and sizeof is {sizeNow}, but its 1.0 members give {expected}");
+            for (int minor = structEntry.Minor; minor <= HeaderVersion.Minor; minor++)
+            {
+                var constant = map.Type.GetField($"V1_{minor}", BindingFlags.Public | BindingFlags.Static);
+                var upTo = Manifest.Where(e => e.Kind is AbiItemKind.Field or AbiItemKind.Slot && e.Major == 1 && e.Minor <= minor
+                        && e.Name.StartsWith(map.CName + ".", StringComparison.Ordinal) && members.ContainsKey(e.Name))
+                    .Select(e => members[e.Name]).ToList();
+                long end = upTo.Max(m => m.Offset + MemberBytes(m.Type));
+                long expected = (end + alignment - 1) / alignment * alignment;
+                bool grew = minor == structEntry.Minor || Manifest.Any(e => e.Minor == minor && e.Name.StartsWith(map.CName + ".", StringComparison.Ordinal));
+                if (constant is null || !constant.IsLiteral || constant.FieldType != typeof(int))
+                {
+                    if (grew) failures.Add($"{map.Type.Name} has no 'public const int V1_{minor}' (its size in ABI 1.{minor})");
+                    continue;
+                }
+                int declared = (int)constant.GetRawConstantValue()!;
+                if (declared != expected)
+                    failures.Add($"{map.Type.Name}.V1_{minor} is {declared} but {map.CName} was {expected} bytes in ABI 1.{minor} (its members end at {end})");
+                long sizeNow = AbiProbe.Items.Single(i => i.Kind == AbiItemKind.Struct && i.Name == map.CName).Size;
+                if (minor == HeaderVersion.Minor && sizeNow != expected)
+                    failures.Add($"{map.CName}: the header is 1.{minor} and sizeof is {sizeNow}, but its members up to 1.{minor} give {expected}");
+            }
         }
         AssertNone(failures);
     }

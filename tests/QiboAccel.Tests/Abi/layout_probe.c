@@ -237,6 +237,32 @@ int main(void)
     PTR(qibo_state_sample_args, randoms);
     PTR(qibo_state_sample_args, outcomes);
 
+    STRUCT(qibo_state_copy_args);
+    SCALAR(qibo_state_copy_args, struct_size);
+    PTR(qibo_state_copy_args, source);
+    PTR(qibo_state_copy_args, destination);
+
+    STRUCT(qibo_state_inner_product_args);
+    SCALAR(qibo_state_inner_product_args, struct_size);
+    PTR(qibo_state_inner_product_args, bra);
+    PTR(qibo_state_inner_product_args, ket);
+    ARRAY(qibo_state_inner_product_args, out);
+
+    STRUCT(qibo_pauli_term);
+    SCALAR(qibo_pauli_term, coefficient);
+    SCALAR(qibo_pauli_term, x_mask);
+    SCALAR(qibo_pauli_term, y_mask);
+    SCALAR(qibo_pauli_term, z_mask);
+
+    STRUCT(qibo_state_expectation_args);
+    SCALAR(qibo_state_expectation_args, struct_size);
+    PTR(qibo_state_expectation_args, state);
+    PTR(qibo_state_expectation_args, terms);
+    SCALAR(qibo_state_expectation_args, n_terms);
+    SCALAR(qibo_state_expectation_args, term_size);
+    SCALAR(qibo_state_expectation_args, reserved);
+    SCALAR(qibo_state_expectation_args, out);
+
     STRUCT(qibo_backend_api);
     SCALAR(qibo_backend_api, struct_size);
     SCALAR(qibo_backend_api, abi_major);
@@ -256,6 +282,9 @@ int main(void)
     SLOT(qibo_backend_api, state_apply);
     SLOT(qibo_backend_api, state_probabilities);
     SLOT(qibo_backend_api, state_sample);
+    SLOT(qibo_backend_api, state_copy);
+    SLOT(qibo_backend_api, state_inner_product);
+    SLOT(qibo_backend_api, state_expectation);
 
     STRUCT(qibo_api_request);
     SCALAR(qibo_api_request, struct_size);

@@ -38,6 +38,7 @@ static void layout(void)
     LAYOUT(qiboaccel_circuit_info);
     FIELD(qiboaccel_circuit_info, n_qubits); FIELD(qiboaccel_circuit_info, n_clbits); FIELD(qiboaccel_circuit_info, n_operations);
     FIELD(qiboaccel_circuit_info, n_registers); FIELD(qiboaccel_circuit_info, n_warnings); FIELD(qiboaccel_circuit_info, parse_seconds);
+    FIELD(qiboaccel_circuit_info, n_parameters); FIELD(qiboaccel_circuit_info, reserved2);
     LAYOUT(qiboaccel_register_info);
     FIELD(qiboaccel_register_info, name); FIELD(qiboaccel_register_info, offset); FIELD(qiboaccel_register_info, size);
     LAYOUT(qiboaccel_gate_info);
@@ -48,7 +49,7 @@ static void layout(void)
     FIELD(qiboaccel_gate_args, name); FIELD(qiboaccel_gate_args, qubits); FIELD(qiboaccel_gate_args, n_qubits);
     FIELD(qiboaccel_gate_args, n_controls); FIELD(qiboaccel_gate_args, controls); FIELD(qiboaccel_gate_args, params);
     FIELD(qiboaccel_gate_args, n_params); FIELD(qiboaccel_gate_args, reserved); FIELD(qiboaccel_gate_args, matrix);
-    FIELD(qiboaccel_gate_args, n_matrix_values);
+    FIELD(qiboaccel_gate_args, n_matrix_values); FIELD(qiboaccel_gate_args, param_symbols); FIELD(qiboaccel_gate_args, param_coefficients);
     LAYOUT(qiboaccel_gate_record);
     FIELD(qiboaccel_gate_record, gate); FIELD(qiboaccel_gate_record, n_qubits); FIELD(qiboaccel_gate_record, n_controls);
     FIELD(qiboaccel_gate_record, qubits_offset); FIELD(qiboaccel_gate_record, n_params); FIELD(qiboaccel_gate_record, params_offset);
@@ -58,11 +59,12 @@ static void layout(void)
     FIELD(qiboaccel_gate_batch, n_gates); FIELD(qiboaccel_gate_batch, record_size); FIELD(qiboaccel_gate_batch, reserved);
     FIELD(qiboaccel_gate_batch, records); FIELD(qiboaccel_gate_batch, qubits); FIELD(qiboaccel_gate_batch, n_qubit_refs);
     FIELD(qiboaccel_gate_batch, params); FIELD(qiboaccel_gate_batch, n_params); FIELD(qiboaccel_gate_batch, matrices);
-    FIELD(qiboaccel_gate_batch, n_matrix_values);
+    FIELD(qiboaccel_gate_batch, n_matrix_values); FIELD(qiboaccel_gate_batch, param_symbols); FIELD(qiboaccel_gate_batch, param_coefficients);
     LAYOUT(qiboaccel_execute_args);
     FIELD(qiboaccel_execute_args, shots); FIELD(qiboaccel_execute_args, seed); FIELD(qiboaccel_execute_args, flags);
     FIELD(qiboaccel_execute_args, precision); FIELD(qiboaccel_execute_args, noise_model); FIELD(qiboaccel_execute_args, initial_state);
     FIELD(qiboaccel_execute_args, n_initial_state_values); FIELD(qiboaccel_execute_args, result);
+    FIELD(qiboaccel_execute_args, parameter_values); FIELD(qiboaccel_execute_args, n_parameter_values);
     LAYOUT(qiboaccel_result_info);
     FIELD(qiboaccel_result_info, backend); FIELD(qiboaccel_result_info, n_qubits); FIELD(qiboaccel_result_info, n_clbits);
     FIELD(qiboaccel_result_info, shots); FIELD(qiboaccel_result_info, seed); FIELD(qiboaccel_result_info, precision);
@@ -75,6 +77,17 @@ static void layout(void)
     LAYOUT(qiboaccel_sample_args);
     FIELD(qiboaccel_sample_args, probabilities); FIELD(qiboaccel_sample_args, n_probabilities); FIELD(qiboaccel_sample_args, shots);
     FIELD(qiboaccel_sample_args, seed); FIELD(qiboaccel_sample_args, outcomes); FIELD(qiboaccel_sample_args, counts);
+    LAYOUT(qiboaccel_sweep_args);
+    FIELD(qiboaccel_sweep_args, n_sets); FIELD(qiboaccel_sweep_args, parameter_values); FIELD(qiboaccel_sweep_args, n_parameter_values);
+    FIELD(qiboaccel_sweep_args, observable); FIELD(qiboaccel_sweep_args, shots); FIELD(qiboaccel_sweep_args, seed);
+    FIELD(qiboaccel_sweep_args, flags); FIELD(qiboaccel_sweep_args, precision); FIELD(qiboaccel_sweep_args, expectations);
+    FIELD(qiboaccel_sweep_args, results); FIELD(qiboaccel_sweep_args, seconds);
+    LAYOUT(qiboaccel_gradient_args);
+    FIELD(qiboaccel_gradient_args, observable); FIELD(qiboaccel_gradient_args, parameter_values); FIELD(qiboaccel_gradient_args, n_parameter_values);
+    FIELD(qiboaccel_gradient_args, method); FIELD(qiboaccel_gradient_args, precision); FIELD(qiboaccel_gradient_args, flags);
+    FIELD(qiboaccel_gradient_args, reserved); FIELD(qiboaccel_gradient_args, noise_model); FIELD(qiboaccel_gradient_args, gradient);
+    FIELD(qiboaccel_gradient_args, n_gradient); FIELD(qiboaccel_gradient_args, value); FIELD(qiboaccel_gradient_args, method_used);
+    FIELD(qiboaccel_gradient_args, circuit_passes); FIELD(qiboaccel_gradient_args, seconds);
 
     VALUE(QIBOACCEL_API_VERSION_MAJOR); VALUE(QIBOACCEL_API_VERSION_MINOR);
     VALUE(QIBOACCEL_OK); VALUE(QIBOACCEL_ERROR_INVALID_ARGUMENT); VALUE(QIBOACCEL_ERROR_UNSUPPORTED);
@@ -92,6 +105,7 @@ static void layout(void)
     VALUE(QIBOACCEL_GATE_FSWAP); VALUE(QIBOACCEL_GATE_FSIM); VALUE(QIBOACCEL_GATE_GENERALIZED_FSIM); VALUE(QIBOACCEL_GATE_RXX);
     VALUE(QIBOACCEL_GATE_RYY); VALUE(QIBOACCEL_GATE_RZZ); VALUE(QIBOACCEL_GATE_TOFFOLI); VALUE(QIBOACCEL_GATE_CCZ);
     VALUE(QIBOACCEL_GATE_UNITARY); VALUE(QIBOACCEL_GATE_COUNT);
+    VALUE(QIBOACCEL_GRADIENT_AUTO); VALUE(QIBOACCEL_GRADIENT_ADJOINT); VALUE(QIBOACCEL_GRADIENT_PARAMETER_SHIFT);
 }
 
 /* ------------------------------------------------------------------ run */

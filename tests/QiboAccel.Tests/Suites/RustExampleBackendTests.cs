@@ -14,6 +14,9 @@ public class RustExampleBackendTests : BackendSuite
 {
     private static readonly Lazy<string> Manifest = new(Build);
 
+    /// <summary>The built template's manifest (an ABI 1.0 backend: other suites use it to exercise the host's fallbacks).</summary>
+    internal static string ManifestPath => Manifest.Value;
+
     protected override IBackend LoadBackend(string options = "")
         => Backends.Load(Manifest.Value + (options.Length == 0 ? "" : "?" + options));
 

@@ -89,6 +89,9 @@ public static unsafe class ApiTable
         if (optional.HasFlag(OptionalSlots.StateReset)) table->StateReset = &StateExports.Reset;
         if (optional.HasFlag(OptionalSlots.StateProbabilities)) table->StateProbabilities = &StateExports.Probabilities;
         if (optional.HasFlag(OptionalSlots.StateSample)) table->StateSample = &StateExports.Sample;
+        if (optional.HasFlag(OptionalSlots.StateCopy)) table->StateCopy = &StateExports.Copy;
+        if (optional.HasFlag(OptionalSlots.StateInnerProduct)) table->StateInnerProduct = &StateExports.InnerProduct;
+        if (optional.HasFlag(OptionalSlots.StateExpectation)) table->StateExpectation = &StateExports.Expectation;
         return table;
     }
 }

@@ -153,4 +153,48 @@ internal static unsafe class StateExports
         state.Sample(qubits, args->NShots, args->Randoms, args->Outcomes);
         return null;
     }
+
+    /// <summary>[externally synchronized: source, destination] ABI 1.1: destination := source.</summary>
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    public static QiboError* Copy(QiboStateCopyArgs* args) => Guard.Call(args, &CopyChecked);
+
+    private static QiboError* CopyChecked(QiboStateCopyArgs* args)
+    {
+        Check.Args(args, QiboStateCopyArgs.V1_1, "state_copy");
+        BackendState source = Handles.State(args->Source, "state_copy: source");
+        BackendState destination = Handles.State(args->Destination, "state_copy: destination");
+        Check.SamePlace(source, destination, "state_copy", "source", "destination");
+        if (!ReferenceEquals(source, destination)) source.CopyTo(destination);
+        return null;
+    }
+
+    /// <summary>[externally synchronized: bra, ket] ABI 1.1: ⟨bra|ket⟩ in double.</summary>
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    public static QiboError* InnerProduct(QiboStateInnerProductArgs* args) => Guard.Call(args, &InnerProductChecked);
+
+    private static QiboError* InnerProductChecked(QiboStateInnerProductArgs* args)
+    {
+        Check.Args(args, QiboStateInnerProductArgs.V1_1, "state_inner_product");
+        BackendState bra = Handles.State(args->Bra, "state_inner_product: bra");
+        BackendState ket = Handles.State(args->Ket, "state_inner_product: ket");
+        Check.SamePlace(bra, ket, "state_inner_product", "bra", "ket");
+        var (re, im) = bra.InnerProduct(ket);
+        args->Out[0] = re;
+        args->Out[1] = im;
+        return null;
+    }
+
+    /// <summary>[externally synchronized: state] ABI 1.1: Σ c⟨ψ|P|ψ⟩ of Pauli strings, on the backend's memory.</summary>
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    public static QiboError* Expectation(QiboStateExpectationArgs* args) => Guard.Call(args, &ExpectationChecked);
+
+    private static QiboError* ExpectationChecked(QiboStateExpectationArgs* args)
+    {
+        Check.Args(args, QiboStateExpectationArgs.V1_1, "state_expectation");
+        BackendState state = Handles.State(args->State, "state_expectation: state");
+        if (args->Reserved != 0) throw BackendFault.Invalid($"state_expectation: reserved must be 0, got {args->Reserved}");
+        PauliString[] terms = Check.PauliTerms(args->Terms, args->NTerms, args->TermSize, state.NQubits, "state_expectation");
+        args->Out = terms.Length == 0 ? 0 : state.Expectation(terms);
+        return null;
+    }
 }

@@ -95,6 +95,55 @@ internal sealed unsafe class PythonState : BackendState
             Py.View(outcomes, shots * sizeof(ulong), writable: true), Py.UInt(1UL << qubits.Count));
     }
 
+    /// <summary>copy_to(destination) when the state offers it, else get/set_amplitudes (in the bridge helper).</summary>
+    public override void CopyTo(BackendState destination)
+    {
+        using Gil gil = Gil.Acquire();
+        Py.CallBridgeVoid("_host_copy", Context("state_copy"), Own(Object), Own(((PythonState)destination).Object),
+            Py.Int(NQubits), Py.UInt((uint)Precision));
+    }
+
+    /// <summary>inner_product(ket) when the state offers it, else numpy.vdot of the amplitudes (in the bridge helper).</summary>
+    public override (double Re, double Im) InnerProduct(BackendState ket)
+    {
+        double* result = stackalloc double[2];
+        using Gil gil = Gil.Acquire();
+        Py.CallBridgeVoid("_host_inner_product", Context("state_inner_product"), Own(Object), Own(((PythonState)ket).Object),
+            Py.Int(NQubits), Py.UInt((uint)Precision), Py.View(result, 2 * sizeof(double), writable: true));
+        return (result[0], result[1]);
+    }
+
+    /// <summary>expectation(terms) when the state offers it, else from the amplitudes (in the bridge helper).</summary>
+    public override double Expectation(ReadOnlySpan<PauliString> terms)
+    {
+        // The Python side reads the caller's qibo_pauli_term records (qubit masks), rebuilt here from the validated terms.
+        var records = new QiboPauliTerm[terms.Length];
+        for (int t = 0; t < terms.Length; t++) records[t] = ToRecord(terms[t]);
+        double result = 0;
+        using Gil gil = Gil.Acquire();
+        fixed (QiboPauliTerm* p = records)
+        {
+            Py.CallBridgeVoid("_host_expectation", Context("state_expectation"), Own(Object),
+                Py.View(p, (ulong)(records.Length * sizeof(QiboPauliTerm)), writable: false), Py.UInt((uint)sizeof(QiboPauliTerm)),
+                Py.Int(NQubits), Py.UInt((uint)Precision), Py.View(&result, sizeof(double), writable: true));
+        }
+        return result;
+    }
+
+    private QiboPauliTerm ToRecord(PauliString term)
+    {
+        ulong x = 0, y = 0, z = 0;
+        for (int q = 0; q < NQubits; q++)
+        {
+            ulong bit = 1UL << (NQubits - 1 - q);
+            bool flip = (term.Flip & bit) != 0, sign = (term.Sign & bit) != 0;
+            if (flip && sign) y |= 1UL << q;
+            else if (flip) x |= 1UL << q;
+            else if (sign) z |= 1UL << q;
+        }
+        return new QiboPauliTerm { Coefficient = term.Coefficient, XMask = x, YMask = y, ZMask = z };
+    }
+
     /// <summary>Calls the state's close() if it has one and drops the Python object.</summary>
     public override void Dispose()
     {

@@ -102,7 +102,8 @@ internal static unsafe class CircuitExports
                 NRegisters = (uint)c.ClassicalRegisters.Count,
                 NWarnings = (uint)obj.Warnings.Count,
                 ParseSeconds = obj.ParseSeconds,
-            }, "info");
+                NParameters = (uint)c.Parameters.Count,
+            }, "info", CircuitInfo.V1_0);
             return 0;
         }
         catch (Exception e)
@@ -182,7 +183,7 @@ internal static unsafe class CircuitExports
         try
         {
             var obj = HandleTable.Get<CircuitObject>(circuit, "circuit");
-            GateArgs a = Marshalling.Read(args, "args");
+            GateArgs a = Marshalling.Read(args, "args", GateArgs.V1_0);
             string name = Marshalling.String(a.Name, "args->name")!;
             uint id = GateNames.Find(name) ?? throw CApiException.Invalid($"unknown gate '{name}' (known: {GateNames.Known})");
             if (a.Reserved != 0) throw CApiException.Invalid("args->reserved must be 0");
@@ -190,7 +191,10 @@ internal static unsafe class CircuitExports
                 Marshalling.Span(a.Qubits, a.NQubits, "args->qubits"),
                 Marshalling.Span(a.Controls, a.NControls, "args->controls"),
                 Marshalling.Span(a.Params, a.NParams, "args->params"),
-                Marshalling.Span(a.Matrix, checked(a.NMatrixValues * 2), "args->matrix"));
+                Marshalling.Span(a.Matrix, checked(a.NMatrixValues * 2), "args->matrix"),
+                a.ParamSymbols == null ? default : new ReadOnlySpan<int>(a.ParamSymbols, (int)a.NParams),
+                a.ParamCoefficients == null ? default : new ReadOnlySpan<double>(a.ParamCoefficients, (int)a.NParams),
+                obj.Circuit.Parameters);
             GateFactory.CheckRange(gate, obj.Circuit.NQubits);
             obj.Circuit.Add(gate);
             return 0;
@@ -207,7 +211,7 @@ internal static unsafe class CircuitExports
         try
         {
             var obj = HandleTable.Get<CircuitObject>(circuit, "circuit");
-            GateBatch b = Marshalling.Read(batch, "batch");
+            GateBatch b = Marshalling.Read(batch, "batch", GateBatch.V1_0);
             if (b.Reserved != 0) throw CApiException.Invalid("batch->reserved must be 0");
             if (b.NGates == 0) return 0;
             if (b.RecordSize < sizeof(GateRecord) || b.RecordSize % 8 != 0)
@@ -219,6 +223,8 @@ internal static unsafe class CircuitExports
             var qubits = Marshalling.Span(b.Qubits, b.NQubitRefs, "batch->qubits");
             var parameters = Marshalling.Span(b.Params, b.NParams, "batch->params");
             var matrices = Marshalling.Span(b.Matrices, checked(b.NMatrixValues * 2), "batch->matrices");
+            var symbols = b.ParamSymbols == null ? default : Marshalling.Span(b.ParamSymbols, b.NParams, "batch->param_symbols");
+            var coefficients = b.ParamCoefficients == null ? default : Marshalling.Span(b.ParamCoefficients, b.NParams, "batch->param_coefficients");
             // All or nothing: every gate is built and checked before the first is appended.
             var gates = new Gate[(int)b.NGates];
             for (int i = 0; i < gates.Length; i++)
@@ -226,7 +232,7 @@ internal static unsafe class CircuitExports
                 GateRecord r = *(GateRecord*)((byte*)b.Records + (long)i * b.RecordSize);
                 try
                 {
-                    gates[i] = GateFactory.FromRecord(r, qubits, parameters, matrices);
+                    gates[i] = GateFactory.FromRecord(r, qubits, parameters, matrices, symbols, coefficients, obj.Circuit.Parameters);
                     GateFactory.CheckRange(gates[i], obj.Circuit.NQubits);
                 }
                 catch (Exception e) when (e is CApiException or ArgumentException)
@@ -237,6 +243,41 @@ internal static unsafe class CircuitExports
                 }
             }
             foreach (Gate g in gates) obj.Circuit.Add(g);
+            return 0;
+        }
+        catch (Exception e)
+        {
+            return NativeError.From(e);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "qiboaccel_circuit_add_parameter", CallConvs = [typeof(CallConvCdecl)])]
+    public static nint AddParameter(nint circuit, byte* name, uint* index)
+    {
+        try
+        {
+            var obj = HandleTable.Get<CircuitObject>(circuit, "circuit");
+            string text = Marshalling.String(name, "name")!;
+            obj.Circuit.AddParameter(text);
+            if (index != null) *index = (uint)(obj.Circuit.Parameters.Count - 1);
+            return 0;
+        }
+        catch (Exception e)
+        {
+            return NativeError.From(e);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "qiboaccel_circuit_get_parameter", CallConvs = [typeof(CallConvCdecl)])]
+    public static nint GetParameter(nint circuit, uint index, byte** name)
+    {
+        try
+        {
+            var obj = HandleTable.Get<CircuitObject>(circuit, "circuit");
+            if (name == null) throw CApiException.Invalid("name is NULL");
+            var parameters = obj.Circuit.Parameters;
+            if (index >= (uint)parameters.Count) throw CApiException.Invalid($"parameter index {index} is out of range ({parameters.Count} parameter(s))");
+            *name = obj.Strings.Get(parameters[(int)index].Name);
             return 0;
         }
         catch (Exception e)

@@ -57,5 +57,5 @@ internal static unsafe class ErrorExports
 internal static class ApiInfo
 {
     public const uint Major = 1;
-    public const uint Minor = 0;
+    public const uint Minor = 1;
 }

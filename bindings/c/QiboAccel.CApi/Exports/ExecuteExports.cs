@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using QiboAccel.CApi.Interop;
 using QiboAccel.CApi.Model;
+using QiboAccel.Circuits;
 using QiboAccel.Execution;
 using QiboAccel.Noise;
 using QiboAccel.Observables;
@@ -23,23 +24,19 @@ internal static unsafe class ExecuteExports
             var clock = Stopwatch.StartNew();
             var b = HandleTable.Get<BackendObject>(backend, "backend");
             var c = HandleTable.Get<CircuitObject>(circuit, "circuit");
-            ExecuteArgs a = Marshalling.Read(args, "args");
+            ExecuteArgs a = Marshalling.Read(args, "args", ExecuteArgs.V1_0);
             args->Result = 0;
             if ((a.Flags & ~KnownExecuteFlags) != 0) throw CApiException.Invalid($"args->flags 0x{a.Flags:x} has bits this version does not know");
             if (a.Shots > int.MaxValue) throw CApiException.Invalid($"args->shots is {a.Shots}; at most {int.MaxValue} per call");
-            Precision precision = a.Precision switch
-            {
-                0 or Flags.PrecisionDouble => Precision.Double,
-                Flags.PrecisionSingle => Precision.Single,
-                _ => throw CApiException.Invalid($"args->precision {a.Precision} is neither QIBOACCEL_PRECISION_DOUBLE (1) nor _SINGLE (2)"),
-            };
+            Precision precision = PrecisionOf(a.Precision, "args->precision");
             string? noiseJson = Marshalling.String(a.NoiseModel, "args->noise_model", allowNull: true);
             NoiseModel? noise = noiseJson is null ? null : NoiseModel.Parse(noiseJson, "noise model");
             var initialDoubles = Marshalling.Span(a.InitialState, checked(a.NInitialStateValues * 2), "args->initial_state");
             ReadOnlySpan<Complex> initial = MemoryMarshal.Cast<double, Complex>(initialDoubles);
             ulong? seed = (a.Flags & Flags.ExecuteSeed) != 0 ? a.Seed : null;
 
-            ExecutionResult result = b.Backend.Execute(c.Circuit, (int)a.Shots, seed, precision,
+            Circuit bound = Bound(c.Circuit, a.ParameterValues, a.NParameterValues, "args->parameter_values");
+            ExecutionResult result = b.Backend.Execute(bound, (int)a.Shots, seed, precision,
                 returnState: (a.Flags & Flags.ExecuteNoState) == 0,
                 densityMatrix: (a.Flags & Flags.ExecuteDensityMatrix) != 0, noise: noise, initialState: initial);
             var registers = c.Circuit.ClassicalRegisters.ToArray();
@@ -50,6 +47,27 @@ internal static unsafe class ExecuteExports
         {
             return NativeError.From(e);
         }
+    }
+
+    /// <summary>qiboaccel_precision (0 meaning double) as a core precision.</summary>
+    internal static Precision PrecisionOf(uint value, string what) => value switch
+    {
+        0 or Flags.PrecisionDouble => Precision.Double,
+        Flags.PrecisionSingle => Precision.Single,
+        _ => throw CApiException.Invalid($"{what} {value} is neither QIBOACCEL_PRECISION_DOUBLE (1) nor _SINGLE (2)"),
+    };
+
+    /// <summary>The circuit with its parameters bound to the caller's values (API 1.1); itself when it has none.</summary>
+    internal static Circuit Bound(Circuit circuit, double* values, ulong count, string what)
+    {
+        if (circuit.Parameters.Count == 0 && count == 0) return circuit;
+        if (count != (ulong)circuit.Parameters.Count)
+        {
+            throw CApiException.Invalid(circuit.Parameters.Count == 0
+                ? $"{what}: {count} value(s) given, but the circuit has no parameters"
+                : $"{what}: the circuit has {circuit.Parameters.Count} parameter(s) ({string.Join(", ", circuit.Parameters.Select(p => p.Name))}), {count} value(s) given");
+        }
+        return circuit.Bind(Marshalling.Span(values, count, what).ToArray());
     }
 
     [UnmanagedCallersOnly(EntryPoint = "qiboaccel_result_destroy", CallConvs = [typeof(CallConvCdecl)])]

@@ -7,32 +7,39 @@ namespace QiboAccel.CApi.Interop;
 internal static unsafe class Marshalling
 {
     /// <summary>
-    /// A copy of the caller's struct: its struct_size must cover at least the 1.0 struct (all of <typeparamref name="T"/>
-    /// today); bytes a newer caller has beyond what this library knows are ignored.
+    /// A copy of the caller's struct. Its struct_size must cover at least <paramref name="minimum"/> bytes (the struct as
+    /// API 1.0 defined it; all of <typeparamref name="T"/> when omitted): fields a 1.0 caller's smaller struct lacks
+    /// read as zero, and bytes a newer caller has beyond what this library knows are ignored.
     /// </summary>
-    public static T Read<T>(T* source, string what) where T : unmanaged
+    public static T Read<T>(T* source, string what, int minimum = -1) where T : unmanaged
     {
         if (source == null) throw CApiException.Invalid($"{what} is NULL");
         nuint size = *(nuint*)source;
-        if (size < (nuint)sizeof(T))
+        if (minimum < 0) minimum = sizeof(T);
+        if (size < (nuint)minimum)
         {
-            throw CApiException.Invalid($"{what}->struct_size is {size}, smaller than this version's {sizeof(T)} bytes (set it to sizeof the struct)");
+            throw CApiException.Invalid($"{what}->struct_size is {size}, smaller than the {minimum} bytes of its first version (set it to sizeof the struct)");
         }
-        return *source;
+        T copy = default;
+        Buffer.MemoryCopy(source, &copy, sizeof(T), (long)Math.Min(size, (nuint)sizeof(T)));
+        return copy;
     }
 
-    /// <summary>Writes <paramref name="value"/> into the caller's struct, never past the struct_size it holds.</summary>
-    public static void Write<T>(T* destination, T value, string what) where T : unmanaged
+    /// <summary>
+    /// Writes <paramref name="value"/> into the caller's struct, never past the struct_size it holds, which must cover at
+    /// least <paramref name="minimum"/> bytes (all of <typeparamref name="T"/> when omitted).
+    /// </summary>
+    public static void Write<T>(T* destination, T value, string what, int minimum = -1) where T : unmanaged
     {
         if (destination == null) throw CApiException.Invalid($"{what} is NULL");
         nuint size = *(nuint*)destination;
-        if (size < (nuint)sizeof(T))
+        if (minimum < 0) minimum = sizeof(T);
+        if (size < (nuint)minimum)
         {
-            throw CApiException.Invalid($"{what}->struct_size is {size}, smaller than this version's {sizeof(T)} bytes (set it to sizeof the struct)");
+            throw CApiException.Invalid($"{what}->struct_size is {size}, smaller than the {minimum} bytes of its first version (set it to sizeof the struct)");
         }
-        nuint keep = size;
-        *destination = value;
-        *(nuint*)destination = keep;
+        *(nuint*)&value = size;
+        Buffer.MemoryCopy(&value, destination, (long)size, (long)Math.Min(size, (nuint)sizeof(T)));
     }
 
     /// <summary>A UTF-8 string argument; null when the pointer is NULL and <paramref name="allowNull"/>.</summary>

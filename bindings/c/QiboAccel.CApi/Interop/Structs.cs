@@ -49,6 +49,8 @@ internal unsafe struct BackendEntry
 [StructLayout(LayoutKind.Sequential)]
 internal struct CircuitInfo
 {
+    public const int V1_0 = 40;
+
     public nuint StructSize;
     public uint NQubits;
     public uint NClbits;
@@ -56,6 +58,8 @@ internal struct CircuitInfo
     public uint NRegisters;
     public uint NWarnings;
     public double ParseSeconds;
+    public uint NParameters;      // since 1.1
+    public uint Reserved2;        // since 1.1
 }
 
 [StructLayout(LayoutKind.Sequential)]
@@ -83,6 +87,8 @@ internal unsafe struct GateInfo
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe struct GateArgs
 {
+    public const int V1_0 = 72;
+
     public nuint StructSize;
     public byte* Name;
     public uint* Qubits;
@@ -94,6 +100,8 @@ internal unsafe struct GateArgs
     public uint Reserved;
     public double* Matrix;
     public ulong NMatrixValues;
+    public int* ParamSymbols;         // since 1.1
+    public double* ParamCoefficients; // since 1.1
 }
 
 [StructLayout(LayoutKind.Sequential)]
@@ -114,6 +122,8 @@ internal struct GateRecord
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe struct GateBatch
 {
+    public const int V1_0 = 80;
+
     public nuint StructSize;
     public ulong NGates;
     public uint RecordSize;
@@ -125,11 +135,15 @@ internal unsafe struct GateBatch
     public ulong NParams;
     public double* Matrices;
     public ulong NMatrixValues;
+    public int* ParamSymbols;         // since 1.1
+    public double* ParamCoefficients; // since 1.1
 }
 
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe struct ExecuteArgs
 {
+    public const int V1_0 = 64;
+
     public nuint StructSize;
     public ulong Shots;
     public ulong Seed;
@@ -139,6 +153,47 @@ internal unsafe struct ExecuteArgs
     public double* InitialState;
     public ulong NInitialStateValues;
     public nint Result;
+    public double* ParameterValues;   // since 1.1
+    public ulong NParameterValues;    // since 1.1
+}
+
+/// <summary>qiboaccel_sweep_args (since 1.1).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct SweepArgs
+{
+    public nuint StructSize;
+    public ulong NSets;
+    public double* ParameterValues;
+    public ulong NParameterValues;
+    public byte* Observable;
+    public ulong Shots;
+    public ulong Seed;
+    public uint Flags;
+    public uint Precision;
+    public double* Expectations;
+    public nint* Results;
+    public double Seconds;
+}
+
+/// <summary>qiboaccel_gradient_args (since 1.1).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct GradientArgs
+{
+    public nuint StructSize;
+    public byte* Observable;
+    public double* ParameterValues;
+    public ulong NParameterValues;
+    public uint Method;
+    public uint Precision;
+    public uint Flags;
+    public uint Reserved;
+    public byte* NoiseModel;
+    public double* Gradient;
+    public ulong NGradient;
+    public double Value;
+    public uint MethodUsed;
+    public uint CircuitPasses;
+    public double Seconds;
 }
 
 [StructLayout(LayoutKind.Sequential)]
@@ -194,6 +249,9 @@ internal static class Flags
     public const uint ExecuteNoState = 0x4;
     public const uint ListProbe = 0x1;
     public const uint GateRecordFlagsV10 = 0x0;
+    public const uint GradientAuto = 0;
+    public const uint GradientAdjoint = 1;
+    public const uint GradientParameterShift = 2;
     public const uint PrecisionDouble = 1;
     public const uint PrecisionSingle = 2;
 }
