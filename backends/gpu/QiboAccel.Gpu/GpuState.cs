@@ -49,7 +49,7 @@ internal sealed unsafe class GpuState : IDisposable
         Single = precision == QiboPrecision.Complex64;
         _elementSize = Single ? sizeof(float) : sizeof(double);
         Device device = backend.Device;
-        _sums = !Single ? SumVariant.F64 : device.SupportsDouble ? SumVariant.F32D : SumVariant.F32;
+        _sums = !Single ? SumVariant.F64 : backend.Fp64 ? SumVariant.F32D : SumVariant.F32;
         _sumSize = _sums == SumVariant.F32 ? sizeof(float) : sizeof(double);
         ulong bytes = (1UL << nQubits) * 2 * (ulong)_elementSize;
         _queue = device.CreateQueue();

@@ -20,6 +20,13 @@ internal abstract class Device
     /// <summary>Device memory in bytes.</summary>
     public abstract ulong GlobalMemory { get; }
 
+    /// <summary>
+    /// What a device without fp64 gives up, in its description (qibo_backend_info.device): complex128, and the ABI's
+    /// promise that complex64 reductions are summed in double (backends/gpu/README.md derives the bound).
+    /// </summary>
+    /// <remarks>Hosts clip device strings to 256 characters, keeping the end: the warning comes last.</remarks>
+    public const string NoFp64Note = "no fp64: complex64 only, and its reductions sum in compensated float, NOT double as the ABI promises (errors up to 7e-7: gpu README)";
+
     /// <summary>True when the device computes in double precision (complex128 states).</summary>
     public abstract bool SupportsDouble { get; }
 

@@ -38,7 +38,7 @@ internal sealed unsafe class OpenClDevice : Device
         ReductionThreads = PowerOfTwoBelow(1024L * Math.Max(units, 1u));
         IsCpu = (InfoULong(api, _device, OpenClApi.DeviceType) & DeviceTypeCpu) != 0;
         _description = $"OpenCL {_id}: {entry.PlatformName} / {entry.DeviceName} ({entry.Version}, {units} compute units, " +
-            $"{Format(GlobalMemory)}{(SupportsDouble ? "" : NoFp64Note)})";
+            $"{Format(GlobalMemory)}{(SupportsDouble ? "" : ", " + NoFp64Note)})";
         using (SignalGuard.Protect())
         {
             nint* properties = stackalloc nint[3] { (nint)ContextPlatform, entry.Platform, 0 };
@@ -48,14 +48,6 @@ internal sealed unsafe class OpenClDevice : Device
             if (error != OpenClApi.Success) throw GpuException.Device($"clCreateContext on {_id} ({entry.DeviceName}) failed: {OpenClApi.ErrorName(error)}");
         }
     }
-
-    /// <summary>
-    /// What a device without fp64 gives up, in its description (qibo_backend_info.device): complex128, and the ABI's
-    /// promise that complex64 reductions are summed in double (backends/gpu/README.md derives the bound).
-    /// </summary>
-    internal const string NoFp64Note = ", no fp64: complex64 only; its probabilities, sampling, MEASURE, inner products and expectation values " +
-        "are summed in compensated float, NOT in double as the ABI promises: errors up to about 7e-7 of the sum of the terms' magnitudes " +
-        "(a probability: 7e-7 relative; see the gpu backend's README)";
 
     public override string Id => _id;
 
