@@ -301,7 +301,8 @@ public static class StateKernels
     /// sum_b sum_k (-1)^popcount(b &amp; signs[k]) (weights[2k] Re z_b + weights[2k + 1] Im z_b), the weights being the
     /// coefficient times the real or imaginary part of i^(number of Y factors), set by the host (terms from
     /// <paramref name="firstTerm"/> on). Thread t = offset + index of <paramref name="stride"/> threads sums b = t, t + stride,
-    /// ... (<paramref name="perThread"/> of them) in TSum with compensated summation into partials[t]. Branch-free:
+    /// ... (<paramref name="perThread"/> of them), every term's contribution added in TSum with compensated summation,
+    /// into partials[t]. Branch-free:
     /// the sign is an arithmetic factor of the parity.
     /// </summary>
     public static void ExpectationPartial<T, TSum, TOps>(Index1D index, ArrayView<T> state, ArrayView<TSum> weights, ArrayView<long> signs,
@@ -317,13 +318,13 @@ public static class StateKernels
             TSum br = o.Widen(state[2 * b]), bi = o.Widen(state[2 * b + 1]);
             TSum pr = o.Widen(state[2 * p]), pi = o.Widen(state[2 * p + 1]);
             TSum zr = o.Add(o.Mul(pr, br), o.Mul(pi, bi)), zi = o.Sub(o.Mul(pr, bi), o.Mul(pi, br));
-            TSum value = o.Zero;
+            // Every (amplitude, term) contribution goes through the compensated sum, so the error does not grow with
+            // the group's size (a Hamiltonian's Z strings all share flip 0).
             for (long k = firstTerm; k < firstTerm + terms; k++)
             {
                 TSum sign = o.FromInt64(1 - 2 * Bits.Parity(b & signs[k]));
-                value = o.Add(value, o.Mul(sign, o.Add(o.Mul(weights[2 * k], zr), o.Mul(weights[2 * k + 1], zi))));
+                Kahan<TSum, TOps>(ref sum, ref c, o.Mul(sign, o.Add(o.Mul(weights[2 * k], zr), o.Mul(weights[2 * k + 1], zi))));
             }
-            Kahan<TSum, TOps>(ref sum, ref c, value);
         }
         partials[t] = sum;
     }
