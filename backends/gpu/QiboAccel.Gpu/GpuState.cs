@@ -341,8 +341,8 @@ internal sealed unsafe class GpuState : IDisposable
     /// The marginal probabilities of amplitude bits <paramref name="bits"/> (first listed = most significant bit of
     /// the outcome), delivered in windows of at most 2^22 outcomes in increasing order. The device sums |a|^2 per
     /// outcome in double (complex64 amplitudes widened first; compensated float only on a device without fp64) with
-    /// compensated summation in a fixed order; the host adds the last partial sums (at most 64 per outcome) in double. Above 2^22 outcomes each window is computed alone, so no buffer, on the host or the
-    /// device, has 2^m entries.
+    /// compensated summation in a fixed order; the host adds the last partial sums (at most 64 per outcome) in double.
+    /// Above 2^22 outcomes each window is computed alone, so no buffer, on the host or the device, has 2^m entries.
     /// </summary>
     private void Marginal(ReadOnlySpan<int> bits, WindowSink sink)
     {
@@ -495,11 +495,11 @@ internal sealed unsafe class GpuState : IDisposable
     /// amplitudes: one device-to-device copy on the destination's queue. This state's queue is idle (see the class
     /// remarks), so the copy reads finished amplitudes.
     /// </summary>
-    public void CopyTo(GpuState destination)
+    public void CopyTo(GpuState destination) => destination.Idle(() =>
     {
         destination._queue.Copy(Amplitudes, destination.Amplitudes, Amplitudes.Bytes);
         destination._queue.Finish();
-    }
+    });
 
     /// <summary>
     /// ⟨this|<paramref name="ket"/>⟩ = Σ conj(this[i])·ket[i] on the device: about <see cref="Device.ReductionThreads"/>
@@ -507,7 +507,7 @@ internal sealed unsafe class GpuState : IDisposable
     /// fold on the device to at most 64 per part and the host adds those in double, in a fixed order. The kernel runs on
     /// this state's queue and reads the ket's memory (the ket's queue is idle).
     /// </summary>
-    public (double Re, double Im) InnerProduct(GpuState ket)
+    public (double Re, double Im) InnerProduct(GpuState ket) => Idle(() =>
     {
         (long threads, int threadBits, long perThread) = ReductionShape();
         Kernels.InnerPartial(_queue, _sums, threads, Amplitudes, ket.Amplitudes, Scratch(0, 2 * threads), threads, perThread);
@@ -520,7 +520,7 @@ internal sealed unsafe class GpuState : IDisposable
             im += partials[groups + g];
         }
         return (re, im);
-    }
+    });
 
     /// <summary>
     /// Σ_t c_t·⟨ψ|P_t|ψ⟩ on the device memory (not normalised). Terms with the same flip mask (X and Y bits) share one
@@ -559,6 +559,12 @@ internal sealed unsafe class GpuState : IDisposable
                 k++;
             }
         }
+        return Idle(() => GroupSums(order, byFlip, weights, signs));
+    }
+
+    /// <summary>One pass per flip group, each folded to one value on the device; the host adds the groups' values in order.</summary>
+    private double GroupSums(List<ulong> order, Dictionary<ulong, List<PauliString>> byFlip, double[] weights, long[] signs)
+    {
         (DeviceView weightView, DeviceView signView) = UploadTerms(weights, signs);
         DeviceBuffer results = Results(order.Count);
         (long threads, int threadBits, long perThread) = ReductionShape();
@@ -576,6 +582,37 @@ internal sealed unsafe class GpuState : IDisposable
         foreach (double value in ReadSums(results, order.Count)) total += value;
         return total;
     }
+
+    /// <summary>
+    /// Runs <paramref name="body"/>, which enqueues on this state's queue and ends by waiting for it; on a failure, waits
+    /// for what was enqueued before rethrowing, so the queue is idle whatever happens (other states' queues may then
+    /// use this state's memory, and the next call may reuse the scratch buffers).
+    /// </summary>
+    private TResult Idle<TResult>(Func<TResult> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (GpuException)
+        {
+            try
+            {
+                _queue.Finish();
+            }
+            catch (GpuException)
+            {
+            }
+            throw;
+        }
+    }
+
+    /// <summary><see cref="Idle{TResult}"/> for a body without a result.</summary>
+    private void Idle(Action body) => Idle(() =>
+    {
+        body();
+        return true;
+    });
 
     /// <summary>Threads of a reduction over all amplitudes: about <see cref="Device.ReductionThreads"/>, each summing perThread strided ones.</summary>
     private (long Threads, int ThreadBits, long PerThread) ReductionShape()
