@@ -43,7 +43,7 @@ public sealed class PtxasTests(ITestOutputHelper output)
         // Guards the guard: the check must be able to fail (an instruction sm_80 does not have).
         string ptxas = FetchPtxas();
         string ptx = ".version 7.0\n.target sm_80\n.address_size 64\n.visible .entry K(.param .b32 n)\n{\n\t.reg .b32 %r<2>;\n\tfrobnicate.b32 %r1, 1;\n\tret;\n}\n";
-        var broken = new CompiledKernelSet("K", "K_F64", true, [], [], "K", "", "K", [ptx, ptx]);
+        var broken = new CompiledKernelSet("K", "K_F64", "F64", true, [], [], [], "K", "", "K", [ptx, ptx]);
         List<PtxAssembler.Row> rows = PtxAssembler.AssembleAll(ptxas, [broken], Program.PtxCapabilities);
         Assert.All(rows, r => Assert.False(r.Accepted));
         Assert.Contains("frobnicate", rows[0].Log);

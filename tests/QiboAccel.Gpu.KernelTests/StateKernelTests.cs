@@ -205,7 +205,7 @@ public sealed class StateKernelTests(CpuAcceleratorFixture fixture) : IClassFixt
         Complex[] state = RandomState(n, rng);
         double[] partials = [0.25, 0.35, 0.1, 0.3];
         var decide = _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, long, long, long, double, double>(
-            StateKernels.MeasureDecide<double, F64Ops>);
+            StateKernels.MeasureDecide<double, double, F64Ops>);
         var collapse = _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, long, long, long>(
             StateKernels.Collapse<double, F64Ops>);
         using var p = _accelerator.Allocate1D(partials);
@@ -234,7 +234,7 @@ public sealed class StateKernelTests(CpuAcceleratorFixture fixture) : IClassFixt
     public void MeasureDecisionIsExactAtTheBoundaryAndFlagsAZeroNorm()
     {
         var decide = _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, long, long, long, double, double>(
-            StateKernels.MeasureDecide<double, F64Ops>);
+            StateKernels.MeasureDecide<double, double, F64Ops>);
         using var p = _accelerator.Allocate1D(new double[] { 0.5, 0.5, 0, 0 });
         using var decisions = _accelerator.Allocate1D<double>(9);
         decide(Ix(1), p.View, decisions.View, 0, 1, 0, 0.5, 0);                    // r == p0: outcome 1
@@ -264,7 +264,7 @@ public sealed class StateKernelTests(CpuAcceleratorFixture fixture) : IClassFixt
         long perThread = 1L << (n - m - groupBits);
         long count = 1L << (m + groupBits);
         var partialKernel = _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<long>, long, long, long, int, long, int, long>(
-            StateKernels.MarginalPartial<double, F64Ops>);
+            StateKernels.MarginalPartial<double, double, F64Ops>);
         var foldKernel = _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, long, long>(
             StateKernels.SumRuns<double, F64Ops>);
         using var s = _accelerator.Allocate1D(Interleave(state));
@@ -301,6 +301,187 @@ public sealed class StateKernelTests(CpuAcceleratorFixture fixture) : IClassFixt
             Assert.Equal(values[2], w[0], 14);
             Assert.Equal(values[3], w[1], 14);
         }
+    }
+
+    [Fact]
+    public void Complex64MarginalsAreSummedInDoubleByTheWidenedVariant()
+    {
+        // The conformance kit's case: P(first qubit = 0) = 0.5 + 1e-9 from float amplitudes. Squares of floats are exact
+        // in double; in float each square rounds, which loses the 1e-9 (the compensated-float variant, kept for devices
+        // without fp64, shows the difference this test must be able to see).
+        const int n = 6;
+        var rng = new Random(8);
+        var amps = new float[2 << n];
+        for (int i = 0; i < amps.Length; i++) amps[i] = (float)((rng.NextDouble() - 0.5) * 0.3);
+        amps[0] = (float)Math.Sqrt(0.5 + 1e-9);
+        long chosen = 1L << (n - 1);
+        double[] exact = new double[2];
+        for (int i = 0; i < 1 << n; i++) exact[(i >> (n - 1)) & 1] += (double)amps[2 * i] * amps[2 * i] + (double)amps[2 * i + 1] * amps[2 * i + 1];
+        const int groupBits = 2;
+        long perThread = 1L << (n - 1 - groupBits), count = 2L << groupBits;
+        using var s = _accelerator.Allocate1D(amps);
+        using var masks = _accelerator.Allocate1D(new[] { chosen });
+        using var wide = _accelerator.Allocate1D<double>(count);
+        using var narrow = _accelerator.Allocate1D<float>(count);
+        _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<double>, ArrayView<long>, long, long, long, int, long, int, long>(
+            StateKernels.MarginalPartial<float, double, F32WideOps>)(Ix(count), s.View, wide.View, masks.View, 0, 0, chosen, 1, 0, groupBits, perThread);
+        _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<long>, long, long, long, int, long, int, long>(
+            StateKernels.MarginalPartial<float, float, F32Ops>)(Ix(count), s.View, narrow.View, masks.View, 0, 0, chosen, 1, 0, groupBits, perThread);
+        _accelerator.Synchronize();
+        double[] w = wide.GetAsArray1D();
+        float[] f = narrow.GetAsArray1D();
+        double floatError = 0;
+        for (int o = 0; o < 2; o++)
+        {
+            double sumWide = 0, sumFloat = 0;
+            for (int g = 0; g < 1 << groupBits; g++)
+            {
+                sumWide += w[(o << groupBits) + g];
+                sumFloat += f[(o << groupBits) + g];
+            }
+            Assert.True(Math.Abs(sumWide - exact[o]) <= 1e-15 * exact[o], $"outcome {o}: widened sum {sumWide:R}, exact {exact[o]:R}");
+            floatError = Math.Max(floatError, Math.Abs(sumFloat - exact[o]) / exact[o]);
+        }
+        Assert.True(floatError > 1e-12, $"float sums came within {floatError:g3} of the double sums: the state does not tell them apart");
+        Assert.True(floatError < 7e-7, $"compensated float sums are off by {floatError:g3} relative, above the README's bound");
+    }
+
+    [Fact]
+    public void WidenedMeasureDecisionComparesInDoubleAndNarrowsTheScale()
+    {
+        // P0 = 0.5 + 1e-12 (in double partial sums): r = 0.5 + 5e-13 < p0 gives 0, which a float p0 (0.5) could not.
+        var decide = _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<float>, long, long, long, double, double>(
+            StateKernels.MeasureDecide<float, double, F32WideOps>);
+        using var p = _accelerator.Allocate1D(new double[] { 0.25, 0.25 + 1e-12, 0.5 - 1e-12, 0 });
+        using var decisions = _accelerator.Allocate1D<float>(6);
+        decide(Ix(1), p.View, decisions.View, 0, 2, 0, 0.5 + 5e-13, 0);
+        decide(Ix(1), p.View, decisions.View, 0, 2, 1, 0.5 + 2e-12, 0);
+        _accelerator.Synchronize();
+        float[] d = decisions.GetAsArray1D();
+        Assert.Equal(0f, d[0]);
+        Assert.Equal((float)(1 / Math.Sqrt(0.25 + (0.25 + 1e-12))), d[1]);
+        Assert.Equal(1f, d[2]);
+        Assert.Equal(1f, d[3]);
+        Assert.Equal((float)(1 / Math.Sqrt(0.5 - 1e-12)), d[4]);
+    }
+
+    [Theory]
+    [InlineData(7, 16)]
+    [InlineData(5, 32)]
+    [InlineData(3, 8)]
+    public void InnerProductPartialsFoldToTheInnerProduct(int n, int threads)
+    {
+        var rng = new Random(n * 100 + threads);
+        Complex[] a = RandomState(n, rng), b = RandomState(n, rng);
+        long perThread = (1L << n) / threads;
+        Complex expected = 0;
+        for (int i = 0; i < a.Length; i++) expected += Complex.Conjugate(a[i]) * b[i];
+        var partial = _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, long, long, long>(
+            StateKernels.InnerPartial<double, double, F64Ops>);
+        var fold = _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, long, long>(StateKernels.SumRuns<double, F64Ops>);
+        using var sa = _accelerator.Allocate1D(Interleave(a));
+        using var sb = _accelerator.Allocate1D(Interleave(b));
+        using var partials = _accelerator.Allocate1D<double>(2 * threads);
+        using var folded = _accelerator.Allocate1D<double>(2);
+        partial(Ix(threads), sa.View, sb.View, partials.View, 0, threads, perThread);
+        fold(Ix(2), partials.View, folded.View, 0, threads); // re: the first half, im: the second
+        _accelerator.Synchronize();
+        double[] r = folded.GetAsArray1D();
+        Assert.Equal(expected.Real, r[0], 13);
+        Assert.Equal(expected.Imaginary, r[1], 13);
+
+        // complex64 amplitudes widened: equal to the double sum of the stored floats.
+        float[] fa = Interleave(a).Select(v => (float)v).ToArray(), fb = Interleave(b).Select(v => (float)v).ToArray();
+        double re = 0, im = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            re += (double)fa[2 * i] * fb[2 * i] + (double)fa[2 * i + 1] * fb[2 * i + 1];
+            im += (double)fa[2 * i] * fb[2 * i + 1] - (double)fa[2 * i + 1] * fb[2 * i];
+        }
+        using var ga = _accelerator.Allocate1D(fa);
+        using var gb = _accelerator.Allocate1D(fb);
+        _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<double>, long, long, long>(
+            StateKernels.InnerPartial<float, double, F32WideOps>)(Ix(threads), ga.View, gb.View, partials.View, 0, threads, perThread);
+        fold(Ix(2), partials.View, folded.View, 0, threads);
+        _accelerator.Synchronize();
+        r = folded.GetAsArray1D();
+        Assert.Equal(re, r[0], 14);
+        Assert.Equal(im, r[1], 14);
+    }
+
+    [Theory]
+    [InlineData(5, 8)]
+    [InlineData(6, 64)]
+    public void ExpectationPartialsOfAFlipGroupMatchPauliMatrices(int n, int threads)
+    {
+        // Terms sharing the flip mask of bits {1, 3} (X or Y there), with Z factors elsewhere and 0..2 Ys, one more term
+        // after them (the kernel must read from firstTerm on), coefficients of both signs.
+        var rng = new Random(n + threads);
+        Complex[] psi = RandomState(n, rng);
+        (double C, int[] X, int[] Y, int[] Z)[] group =
+        [
+            (0.7, [1, 3], [], []),
+            (-1.3, [3], [1], [0]),
+            (0.4, [], [1, 3], [2]),
+            (2.1, [1], [3], [0, 4]),
+        ];
+        (double C, int[] X, int[] Y, int[] Z) other = (5.0, [], [], [2]);
+        var all = new[] { other }.Concat(group).ToArray();
+        long flip = (1L << 1) | (1L << 3);
+        double expected = group.Sum(t => t.C * PauliExpectation(psi, t.X, t.Y, t.Z));
+        var weights = new double[2 * all.Length];
+        var signs = new long[all.Length];
+        for (int k = 0; k < all.Length; k++)
+        {
+            // c * i^y: weight of Re z and of Im z in Re(c i^y z).
+            Complex phase = Complex.Pow(Complex.ImaginaryOne, all[k].Y.Length) * all[k].C;
+            weights[2 * k] = phase.Real;
+            weights[2 * k + 1] = -phase.Imaginary;
+            signs[k] = Mask(all[k].Y) | Mask(all[k].Z);
+        }
+        long perThread = (1L << n) / threads;
+        var partial = _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<long>, ArrayView<double>, long, long, long, long, long, long>(
+            StateKernels.ExpectationPartial<double, double, F64Ops>);
+        using var s = _accelerator.Allocate1D(Interleave(psi));
+        using var w = _accelerator.Allocate1D(weights);
+        using var g = _accelerator.Allocate1D(signs);
+        using var partials = _accelerator.Allocate1D<double>(threads);
+        partial(Ix(threads), s.View, w.View, g.View, partials.View, 0, threads, perThread, flip, 1, group.Length);
+        _accelerator.Synchronize();
+        double actual = partials.GetAsArray1D().Sum();
+        Assert.Equal(expected, actual, 12);
+
+        // The same group on a complex64 state, widened: the stored floats' expectation in double.
+        float[] stored = Interleave(psi).Select(v => (float)v).ToArray();
+        Complex[] widened = Enumerable.Range(0, 1 << n).Select(i => new Complex(stored[2 * i], stored[2 * i + 1])).ToArray();
+        double expectedWide = group.Sum(t => t.C * PauliExpectation(widened, t.X, t.Y, t.Z));
+        using var fs = _accelerator.Allocate1D(stored);
+        _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<double>, ArrayView<long>, ArrayView<double>, long, long, long, long, long, long>(
+            StateKernels.ExpectationPartial<float, double, F32WideOps>)(Ix(threads), fs.View, w.View, g.View, partials.View, 0, threads, perThread, flip, 1, group.Length);
+        _accelerator.Synchronize();
+        Assert.Equal(expectedWide, partials.GetAsArray1D().Sum(), 13);
+    }
+
+    [Fact]
+    public void ParityIsPopcountModTwo()
+    {
+        var rng = new Random(5);
+        foreach (long v in new long[] { 0, 1, -1, long.MinValue, long.MaxValue, 0b1011 }.Concat(Enumerable.Range(0, 200).Select(_ => rng.NextInt64(long.MinValue, long.MaxValue))))
+        {
+            Assert.Equal(BitOperations.PopCount((ulong)v) & 1, Bits.Parity(v));
+        }
+    }
+
+    /// <summary>⟨ψ|P|ψ⟩ (real part) with P applied factor by factor as 2x2 Pauli matrices on the listed bits.</summary>
+    private static double PauliExpectation(Complex[] psi, int[] x, int[] y, int[] z)
+    {
+        Complex[] p = psi;
+        foreach (int b in x) p = Reference(p, [b], [], [0, 1, 1, 0]);
+        foreach (int b in y) p = Reference(p, [b], [], [0, -Complex.ImaginaryOne, Complex.ImaginaryOne, 0]);
+        foreach (int b in z) p = Reference(p, [b], [], [1, 0, 0, -1]);
+        Complex sum = 0;
+        for (int i = 0; i < psi.Length; i++) sum += Complex.Conjugate(psi[i]) * p[i];
+        return sum.Real;
     }
 
     [Fact]

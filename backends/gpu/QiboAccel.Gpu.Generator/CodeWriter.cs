@@ -51,6 +51,14 @@ internal static class CodeWriter
         foreach (var k in kernels) sb.AppendLine($"        [{string.Join(", ", k.Kinds.Select(x => "KernelParamKind." + x))}],");
         sb.AppendLine("    ];");
         sb.AppendLine();
+        sb.AppendLine("    /// <summary>Per parameter: a view's element size in bytes (0 for scalars); launches check their views against it.</summary>");
+        sb.AppendLine("    public static int[] ViewElementSizes(KernelId id) => ElementSizeTable[(int)id];");
+        sb.AppendLine();
+        sb.AppendLine("    private static readonly int[][] ElementSizeTable =");
+        sb.AppendLine("    [");
+        foreach (var k in kernels) sb.AppendLine($"        [{string.Join(", ", k.Kinds.Select((x, i) => x == KernelParamKind.View ? ElementSize(k.Elements[i]) : 0))}],");
+        sb.AppendLine("    ];");
+        sb.AppendLine();
         sb.AppendLine("    /// <summary>Index of the 'long offset' parameter (the first after the views).</summary>");
         sb.AppendLine("    public static int OffsetParam(KernelId id) => OffsetTable[(int)id];");
         sb.AppendLine();
@@ -99,8 +107,9 @@ internal static class CodeWriter
     }
 
     /// <summary>
-    /// One method per StateKernels kernel: Name(queue, single, threads, arguments without the index and offset).
-    /// Scalars of the kernel's real type are taken as double and passed as float to complex64 kernels.
+    /// One method per StateKernels kernel: Name(queue, selector, threads, arguments without the index and offset). The
+    /// selector is <c>bool single</c> for state kernels (two variants) and <c>SumVariant sums</c> for reductions (F64,
+    /// F32, F32D). Scalars of a generic type are taken as double and passed in the chosen variant's type.
     /// </summary>
     private static void WriteWrappers(StringBuilder sb, MethodInfo[] methods, List<CompiledKernelSet> kernels)
     {
@@ -109,16 +118,30 @@ internal static class CodeWriter
         sb.AppendLine("{");
         foreach (MethodInfo method in methods)
         {
-            CompiledKernelSet f64 = kernels.Single(k => k.Method == method.Name && k.IsDouble);
-            CompiledKernelSet f32 = kernels.Single(k => k.Method == method.Name && !k.IsDouble);
+            List<CompiledKernelSet> variants = kernels.Where(k => k.Method == method.Name).ToList();
             ParameterInfo[] parameters = method.GetParameters()[1..];
-            var signature = new List<string> { "DeviceQueue queue", "bool single", "long threads" };
+            var signature = new List<string> { "DeviceQueue queue" };
+            string choose;
+            if (variants.Count == 2)
+            {
+                CompiledKernelSet f64 = variants.Single(k => k.Suffix == "F64"), f32 = variants.Single(k => k.Suffix == "F32");
+                signature.Add("bool single");
+                choose = $"single ? KernelId.{f32.Name} : KernelId.{f64.Name}";
+            }
+            else
+            {
+                signature.Add("SumVariant sums");
+                choose = "sums switch { " + string.Join(" ", variants.Select(k => $"SumVariant.{k.Suffix} => KernelId.{k.Name},")) +
+                    " _ => throw new ArgumentOutOfRangeException(nameof(sums)) }";
+            }
+            signature.Add("long threads");
             var body = new List<string>();
+            bool generic = false;
             for (int i = 0; i < parameters.Length; i++)
             {
                 ParameterInfo p = parameters[i];
                 string name = "@" + p.Name;
-                KernelParamKind kind = f64.Kinds[i];
+                KernelParamKind kind = variants[0].Kinds[i];
                 if (p.Name == "offset")
                 {
                     body.Add($"        args[{i}] = KernelArg.Int64(0); // set per chunk by the queue");
@@ -127,10 +150,11 @@ internal static class CodeWriter
                 if (p.ParameterType.IsGenericParameter)
                 {
                     signature.Add($"double {name}");
-                    body.Add($"        args[{i}] = single ? KernelArg.Float32((float){name}) : KernelArg.Float64({name});");
+                    body.Add($"        args[{i}] = KernelArg.Real(kinds[{i}], {name});");
+                    generic = true;
                     continue;
                 }
-                if (f32.Kinds[i] != kind) throw new GeneratorException($"{method.Name}: parameter {p.Name} differs between precisions");
+                if (variants.Any(v => v.Kinds[i] != kind)) throw new GeneratorException($"{method.Name}: parameter {p.Name} differs between variants");
                 (string type, string make) = kind switch
                 {
                     KernelParamKind.View => ("DeviceView", "View"),
@@ -145,14 +169,23 @@ internal static class CodeWriter
             sb.AppendLine($"    /// <summary>Launches StateKernels.{method.Name} over <paramref name=\"threads\"/> threads.</summary>");
             sb.AppendLine($"    public static void {method.Name}({string.Join(", ", signature)})");
             sb.AppendLine("    {");
+            sb.AppendLine($"        KernelId id = {choose};");
+            if (generic) sb.AppendLine("        KernelParamKind[] kinds = GeneratedKernels.Params(id);");
             sb.AppendLine($"        Span<KernelArg> args = stackalloc KernelArg[{parameters.Length}];");
             foreach (string line in body) sb.AppendLine(line);
-            sb.AppendLine($"        queue.Launch(single ? KernelId.{f32.Name} : KernelId.{f64.Name}, threads, args);");
+            sb.AppendLine("        queue.Launch(id, threads, args);");
             sb.AppendLine("    }");
             sb.AppendLine();
         }
         sb.AppendLine("}");
     }
+
+    private static int ElementSize(string element) => element switch
+    {
+        "double" or "long" => 8,
+        "float" => 4,
+        _ => throw new GeneratorException($"no element size for view element type '{element}'"),
+    };
 
     private static string Quote(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 

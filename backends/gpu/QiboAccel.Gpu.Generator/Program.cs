@@ -13,8 +13,9 @@ using QiboAccel.Gpu.Launch;
 namespace QiboAccel.Gpu.Generator;
 
 /// <summary>
-/// Usage: QiboAccel.Gpu.Generator OUTPUT.cs. Compiles every kernel of <see cref="StateKernels"/> for complex128 and
-/// complex64 to OpenCL C and to PTX for each <see cref="PtxTargets"/> entry, checks each argument layout against
+/// Usage: QiboAccel.Gpu.Generator OUTPUT.cs. Compiles every kernel of <see cref="StateKernels"/> in each of its
+/// variants (<see cref="Variants"/>: complex128 and complex64; reductions also complex64 summed in double) to OpenCL C
+/// and to PTX for each <see cref="PtxTargets"/> entry, checks each argument layout against
 /// <see cref="KernelAbi"/>, and writes the C# source (kernel texts, ids, typed launch wrappers) that libqibo_gpu.so
 /// compiles in. Exit code 1 and a message in MSBuild's error format on any mismatch: the build fails.
 /// </summary>
@@ -27,11 +28,32 @@ internal static class Program
         (CudaArchitecture.SM_80, CudaInstructionSet.ISA_70),
     ];
 
-    private static readonly (string Suffix, Type Real, Type Ops)[] Precisions =
+    /// <summary>Instantiations of the state kernels (generic over T and its ops): one per state precision.</summary>
+    private static readonly (string Suffix, Type[] Arguments)[] StateVariants =
     [
-        ("F64", typeof(double), typeof(F64Ops)),
-        ("F32", typeof(float), typeof(F32Ops)),
+        ("F64", [typeof(double), typeof(F64Ops)]),
+        ("F32", [typeof(float), typeof(F32Ops)]),
     ];
+
+    /// <summary>
+    /// Instantiations of the reduction kernels (generic over the state's T, the sum type and their ops): complex128
+    /// summed in double, complex64 summed in compensated float (devices without fp64 only) and complex64 widened to
+    /// double (F32D: every other device).
+    /// </summary>
+    private static readonly (string Suffix, Type[] Arguments)[] ReductionVariants =
+    [
+        ("F64", [typeof(double), typeof(double), typeof(F64Ops)]),
+        ("F32", [typeof(float), typeof(float), typeof(F32Ops)]),
+        ("F32D", [typeof(float), typeof(double), typeof(F32WideOps)]),
+    ];
+
+    /// <summary>The instantiations of a kernel, by its number of type parameters.</summary>
+    internal static (string Suffix, Type[] Arguments)[] Variants(MethodInfo kernel) => kernel.GetGenericArguments().Length switch
+    {
+        2 => StateVariants,
+        3 => ReductionVariants,
+        _ => throw new GeneratorException($"{kernel.Name}: kernels are generic over <T, TOps> (state kernels) or <T, TSum, TOps> (reductions)"),
+    };
 
     private static int Main(string[] args)
     {
@@ -104,7 +126,7 @@ internal static class Program
         }
     }
 
-    /// <summary>Compiles every kernel in both precisions (the build's step, also called by the tests).</summary>
+    /// <summary>Compiles every kernel in each of its variants (the build's step, also called by the tests).</summary>
     internal static (MethodInfo[] Methods, List<CompiledKernelSet> Kernels) CompileAll()
     {
         using var context = Context.Create(builder => builder.Optimize(OptimizationLevel.O2));
@@ -116,9 +138,9 @@ internal static class Program
         if (methods.Length == 0) throw new GeneratorException("no kernels found in StateKernels");
         foreach (MethodInfo method in methods)
         {
-            foreach (var (suffix, real, ops) in Precisions)
+            foreach (var (suffix, arguments) in Variants(method))
             {
-                kernels.Add(Compile(context, method, suffix, real, ops));
+                kernels.Add(Compile(context, method, suffix, arguments));
             }
         }
         return (methods, kernels);
@@ -133,9 +155,9 @@ internal static class Program
         return CodeWriter.Write(methods, kernels, PtxCapabilities);
     }
 
-    private static CompiledKernelSet Compile(Context context, MethodInfo definition, string suffix, Type real, Type ops)
+    private static CompiledKernelSet Compile(Context context, MethodInfo definition, string suffix, Type[] arguments)
     {
-        MethodInfo method = definition.MakeGenericMethod(real, ops);
+        MethodInfo method = definition.MakeGenericMethod(arguments);
         string name = $"{definition.Name}_{suffix}";
         ParameterInfo[] parameters = method.GetParameters()[1..];
         var kinds = new KernelParamKind[parameters.Length];
@@ -145,7 +167,7 @@ internal static class Program
 
         var entry = EntryPointDescription.FromImplicitlyGroupedKernel(method);
         var specialization = KernelSpecialization.Empty;
-        bool isDouble = real == typeof(double);
+        bool isDouble = arguments.Contains(typeof(double));
 
         string openCl;
         using (var backend = new CLBackend(context, new CLCapabilityContext(float16: false, float64: isDouble,
@@ -168,7 +190,7 @@ internal static class Program
             ptxEntry = e;
             ptx.Add(assembly);
         }
-        return new CompiledKernelSet(definition.Name, name, isDouble, kinds, parameters.Select(p => p.Name!).ToArray(), clEntry, openCl, ptxEntry!, ptx);
+        return new CompiledKernelSet(definition.Name, name, suffix, isDouble, kinds, elements, parameters.Select(p => p.Name!).ToArray(), clEntry, openCl, ptxEntry!, ptx);
     }
 
     private static (KernelParamKind Kind, string Element) Classify(string kernel, ParameterInfo parameter)
@@ -199,8 +221,9 @@ internal static class Program
     }
 
     /// <summary>
-    /// complex128 kernels: enable cl_khr_fp64 on the first line (ILGPU declares double typedefs before its pragma).
-    /// complex64 kernels: must not mention double at all, so devices without fp64 can build them.
+    /// Kernels with any double (complex128, and complex64 reductions summed in double): enable cl_khr_fp64 on the
+    /// first line (ILGPU declares double typedefs before its pragma). The others (complex64 state kernels and the
+    /// compensated-float reductions): must not mention double at all, so devices without fp64 can build them.
     /// </summary>
     private static string FixOpenCl(string name, string source, bool isDouble)
     {
@@ -218,11 +241,24 @@ internal static class Program
 internal sealed class GeneratorException(string message) : Exception(message);
 
 /// <summary>One kernel instantiation: its OpenCL C and PTX texts and its parameters.</summary>
+/// <param name="Method">The StateKernels method.</param>
+/// <param name="Name">Method_Suffix, e.g. MarginalPartial_F32D.</param>
+/// <param name="Suffix">The variant: F64, F32 or F32D.</param>
+/// <param name="IsDouble">True when the kernel uses double anywhere (the device needs fp64).</param>
+/// <param name="Kinds">The parameters after the index.</param>
+/// <param name="Elements">Per parameter: a view's element type (double, float, long) or the scalar's C type.</param>
+/// <param name="ParameterNames">The parameters' names.</param>
+/// <param name="OpenClEntry">The OpenCL kernel name.</param>
+/// <param name="OpenClSource">The OpenCL C program.</param>
+/// <param name="PtxEntry">The PTX entry name.</param>
+/// <param name="Ptx">One PTX module per PTX target.</param>
 internal sealed record CompiledKernelSet(
     string Method,
     string Name,
+    string Suffix,
     bool IsDouble,
     KernelParamKind[] Kinds,
+    string[] Elements,
     string[] ParameterNames,
     string OpenClEntry,
     string OpenClSource,

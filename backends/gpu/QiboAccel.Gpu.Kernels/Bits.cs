@@ -18,4 +18,16 @@ public static class Bits
         }
         return index;
     }
+
+    /// <summary>popcount(<paramref name="value"/>) mod 2, branch-free (shifts and XORs only).</summary>
+    public static long Parity(long value)
+    {
+        value ^= value >> 32;
+        value ^= value >> 16;
+        value ^= value >> 8;
+        value ^= value >> 4;
+        value ^= value >> 2;
+        value ^= value >> 1;
+        return value & 1;
+    }
 }

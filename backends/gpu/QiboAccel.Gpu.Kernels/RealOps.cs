@@ -39,10 +39,32 @@ public interface IRealOps<T> where T : unmanaged
 
     /// <summary>The integer value of a small whole number stored as T.</summary>
     long ToInt64(T a);
+
+    /// <summary>A small integer as T (exact).</summary>
+    T FromInt64(long a);
 }
 
-/// <summary>double arithmetic: complex128 states.</summary>
-public readonly struct F64Ops : IRealOps<double>
+/// <summary>
+/// The arithmetic of a reduction over a state of <typeparamref name="T"/> whose sums are formed in
+/// <typeparamref name="TSum"/>: every stored value is widened to TSum before it is squared, multiplied or added.
+/// Reduction kernels are generic over (T, TSum, ops) and compiled in three variants: complex128 states summed in
+/// double (<see cref="F64Ops"/>), complex64 states widened to double (<see cref="F32WideOps"/>, the ABI's promise, on
+/// every device with fp64) and complex64 states summed in compensated float (<see cref="F32Ops"/>, for devices
+/// without fp64 only).
+/// </summary>
+/// <typeparam name="T">The state's real type.</typeparam>
+/// <typeparam name="TSum">The type the sums are accumulated in.</typeparam>
+public interface ISumOps<T, TSum> : IRealOps<TSum> where T : unmanaged where TSum : unmanaged
+{
+    /// <summary>A stored value as TSum (exact: TSum is at least as wide as T).</summary>
+    TSum Widen(T a);
+
+    /// <summary>A result rounded to the state's type (MEASURE's scale, read back by a state kernel).</summary>
+    T Narrow(TSum a);
+}
+
+/// <summary>double arithmetic: complex128 states, and their reductions (summed in double).</summary>
+public readonly struct F64Ops : ISumOps<double, double>
 {
     /// <inheritdoc/>
     public double Zero => 0.0;
@@ -76,10 +98,22 @@ public readonly struct F64Ops : IRealOps<double>
 
     /// <inheritdoc/>
     public long ToInt64(double a) => (long)a;
+
+    /// <inheritdoc/>
+    public double FromInt64(long a) => a;
+
+    /// <inheritdoc/>
+    public double Widen(double a) => a;
+
+    /// <inheritdoc/>
+    public double Narrow(double a) => a;
 }
 
-/// <summary>float arithmetic: complex64 states (no double anywhere, so devices without fp64 can run them).</summary>
-public readonly struct F32Ops : IRealOps<float>
+/// <summary>
+/// float arithmetic: complex64 states (no double anywhere, so devices without fp64 can run them), and, on devices
+/// without fp64 only, their reductions summed in compensated float.
+/// </summary>
+public readonly struct F32Ops : ISumOps<float, float>
 {
     /// <inheritdoc/>
     public float Zero => 0.0f;
@@ -113,4 +147,63 @@ public readonly struct F32Ops : IRealOps<float>
 
     /// <inheritdoc/>
     public long ToInt64(float a) => (long)a;
+
+    /// <inheritdoc/>
+    public float FromInt64(long a) => a;
+
+    /// <inheritdoc/>
+    public float Widen(float a) => a;
+
+    /// <inheritdoc/>
+    public float Narrow(float a) => a;
+}
+
+/// <summary>
+/// Reductions of complex64 states in double: each stored float is widened to double and every product and sum is
+/// formed in double (the ABI's rule for probabilities, MEASURE's p0, sampling, inner products and expectation values).
+/// The arithmetic is <see cref="F64Ops"/>'s.
+/// </summary>
+public readonly struct F32WideOps : ISumOps<float, double>
+{
+    /// <inheritdoc/>
+    public double Zero => 0.0;
+
+    /// <inheritdoc/>
+    public double One => 1.0;
+
+    /// <inheritdoc/>
+    public double Add(double a, double b) => default(F64Ops).Add(a, b);
+
+    /// <inheritdoc/>
+    public double Sub(double a, double b) => default(F64Ops).Sub(a, b);
+
+    /// <inheritdoc/>
+    public double Mul(double a, double b) => default(F64Ops).Mul(a, b);
+
+    /// <inheritdoc/>
+    public double Div(double a, double b) => default(F64Ops).Div(a, b);
+
+    /// <inheritdoc/>
+    public double Sqrt(double a) => default(F64Ops).Sqrt(a);
+
+    /// <inheritdoc/>
+    public bool Greater(double a, double b) => default(F64Ops).Greater(a, b);
+
+    /// <inheritdoc/>
+    public bool Equal(double a, double b) => default(F64Ops).Equal(a, b);
+
+    /// <inheritdoc/>
+    public double MaxValue => double.MaxValue;
+
+    /// <inheritdoc/>
+    public long ToInt64(double a) => (long)a;
+
+    /// <inheritdoc/>
+    public double FromInt64(long a) => a;
+
+    /// <inheritdoc/>
+    public double Widen(float a) => a;
+
+    /// <inheritdoc/>
+    public float Narrow(double a) => (float)a;
 }

@@ -177,14 +177,14 @@ public static class StateKernels
     /// masks[maskOffset ..], the first listed = most significant bit of the outcome; <paramref name="chosen"/> is their
     /// union). Thread t = first + offset + index is (outcome, group) with group = t mod 2^groupBits: it sums |a|^2 over
     /// <paramref name="perThread"/> amplitudes whose listed bits spell the outcome, taking every 2^groupBits-th free
-    /// index from the group on (neighbouring threads read neighbouring amplitudes), with compensated (Kahan)
-    /// summation, so a long run in float loses no more than a few ulps. partials[t - first] receives the sum: outcome
-    /// o's partial sums are in a fixed order (deterministic results), and a window of outcomes [first, ...) can be
-    /// computed alone (marginals of many qubits without a partials buffer of 2^m entries).
+    /// index from the group on (neighbouring threads read neighbouring amplitudes). Each stored value is widened to
+    /// TSum and squared and summed there, with compensated (Kahan) summation. partials[t - first] receives the sum:
+    /// outcome o's partial sums are in a fixed order (deterministic results), and a window of outcomes [first, ...)
+    /// can be computed alone (marginals of many qubits without a partials buffer of 2^m entries).
     /// </summary>
-    public static void MarginalPartial<T, TOps>(Index1D index, ArrayView<T> state, ArrayView<T> partials, ArrayView<long> masks,
+    public static void MarginalPartial<T, TSum, TOps>(Index1D index, ArrayView<T> state, ArrayView<TSum> partials, ArrayView<long> masks,
         long offset, long first, long chosen, int m, long maskOffset, int groupBits, long perThread)
-        where T : unmanaged where TOps : struct, IRealOps<T>
+        where T : unmanaged where TSum : unmanaged where TOps : struct, ISumOps<T, TSum>
     {
         TOps o = default;
         long t = first + offset + index;
@@ -192,18 +192,19 @@ public static class StateKernels
         long outcome = t >> groupBits;
         long high = 0;
         for (int b = 0; b < m; b++) high |= masks[maskOffset + b] & -((outcome >> (m - 1 - b)) & 1);
-        T sum = o.Zero, c = o.Zero;
+        TSum sum = o.Zero, c = o.Zero;
         for (long j = 0; j < perThread; j++)
         {
             long i = Bits.InsertZeros(group + (j << groupBits), chosen) | high;
-            T re = state[2 * i], im = state[2 * i + 1];
-            Kahan<T, TOps>(ref sum, ref c, o.Add(o.Mul(re, re), o.Mul(im, im)));
+            TSum re = o.Widen(state[2 * i]), im = o.Widen(state[2 * i + 1]);
+            Kahan<TSum, TOps>(ref sum, ref c, o.Add(o.Mul(re, re), o.Mul(im, im)));
         }
         partials[offset + index] = sum;
     }
 
     /// <summary>
     /// Sums consecutive runs with compensated summation: output[t] = input[t * run] + ... + input[t * run + run - 1].
+    /// Folds the partial sums of every reduction (its T is the reduction's sum type).
     /// </summary>
     public static void SumRuns<T, TOps>(Index1D index, ArrayView<T> input, ArrayView<T> output, long offset, long run)
         where T : unmanaged where TOps : struct, IRealOps<T>
@@ -218,36 +219,40 @@ public static class StateKernels
     /// <summary>
     /// MEASURE's decision, on the device (one thread): P0 and P1 are the sums of partials[0 .. groups) and
     /// partials[groups .. 2 groups); p0 = P0 / (P0 + P1); the outcome is 1 iff r &gt;= p0, r being the host's random
-    /// number given as rHi + rLo (rHi = r rounded to T, rLo = the rest, so the comparison is exact in float too).
-    /// Writes decisions[3 slot ..] = (outcome, 1 / sqrt(P(outcome)), P0 + P1); outcome 2 (and scale 1) when the
-    /// norm is not a positive finite number, which the host reports as an error after the batch. Branch-free: a
-    /// branch on a loaded value would be thread-dependent for the generator.
+    /// number given as rHi + rLo (in double sums rHi = r, rLo = 0; in float sums rHi = r rounded to float, rLo = the
+    /// rest, so the comparison stays exact). Writes decisions[3 slot ..] = (outcome, 1 / sqrt(P(outcome)), P0 + P1),
+    /// rounded to the state's type; outcome 2 (and scale 1) when the norm is not a positive finite number, which the
+    /// host reports as an error after the batch. Branch-free: a branch on a loaded value would be thread-dependent for
+    /// the generator.
     /// </summary>
-    public static void MeasureDecide<T, TOps>(Index1D index, ArrayView<T> partials, ArrayView<T> decisions, long offset,
-        long groups, long slot, T rHi, T rLo)
-        where T : unmanaged where TOps : struct, IRealOps<T>
+    public static void MeasureDecide<T, TSum, TOps>(Index1D index, ArrayView<TSum> partials, ArrayView<T> decisions, long offset,
+        long groups, long slot, TSum rHi, TSum rLo)
+        where T : unmanaged where TSum : unmanaged where TOps : struct, ISumOps<T, TSum>
     {
         TOps o = default;
-        T s0 = o.Zero, c0 = o.Zero, s1 = o.Zero, c1 = o.Zero;
+        TSum s0 = o.Zero, c0 = o.Zero, s1 = o.Zero, c1 = o.Zero;
         for (long g = 0; g < groups; g++)
         {
-            Kahan<T, TOps>(ref s0, ref c0, partials[g]);
-            Kahan<T, TOps>(ref s1, ref c1, partials[groups + g]);
+            Kahan<TSum, TOps>(ref s0, ref c0, partials[g]);
+            Kahan<TSum, TOps>(ref s1, ref c1, partials[groups + g]);
         }
-        T total = o.Add(s0, s1);
+        TSum total = o.Add(s0, s1);
         bool valid = o.Greater(total, o.Zero) & !o.Greater(total, o.MaxValue);
-        T p0 = o.Div(s0, total);
+        TSum p0 = o.Div(s0, total);
         bool one = o.Greater(rHi, p0) | (o.Equal(rHi, p0) & !o.Greater(o.Zero, rLo));
-        T kept = one ? s1 : s0;
-        T scale = o.Div(o.One, o.Sqrt(kept));
-        T outcome = one ? o.One : o.Zero;
-        decisions[3 * slot] = valid ? outcome : o.Add(o.One, o.One);
-        decisions[3 * slot + 1] = valid ? scale : o.One;
-        decisions[3 * slot + 2] = total;
+        TSum kept = one ? s1 : s0;
+        TSum scale = o.Div(o.One, o.Sqrt(kept));
+        TSum outcome = one ? o.One : o.Zero;
+        // Selects into locals first: ILGPU turns a conditional inside a call's arguments into a branch.
+        TSum decided = valid ? outcome : o.Add(o.One, o.One);
+        TSum factor = valid ? scale : o.One;
+        decisions[3 * slot] = o.Narrow(decided);
+        decisions[3 * slot + 1] = o.Narrow(factor);
+        decisions[3 * slot + 2] = o.Narrow(total);
     }
 
     /// <summary>
-    /// MEASURE's collapse after <see cref="MeasureDecide{T, TOps}"/>: amplitudes whose <paramref name="target"/> bit
+    /// MEASURE's collapse after <see cref="MeasureDecide{T, TSum, TOps}"/>: amplitudes whose <paramref name="target"/> bit
     /// equals the decided outcome are multiplied by its scale, the others set to 0 (2^(n-1) threads).
     /// </summary>
     public static void Collapse<T, TOps>(Index1D index, ArrayView<T> state, ArrayView<T> decisions, long offset, long target, long slot)
@@ -263,6 +268,65 @@ public static class StateKernels
         state[2 * kept + 1] = o.Mul(state[2 * kept + 1], scale);
         state[2 * dropped] = o.Zero;
         state[2 * dropped + 1] = o.Zero;
+    }
+
+    /// <summary>
+    /// First pass of &lt;bra|ket&gt; = sum_i conj(bra[i]) ket[i]: thread t = offset + index of <paramref name="stride"/>
+    /// threads sums i = t, t + stride, ... (<paramref name="perThread"/> amplitudes; neighbouring threads read neighbouring
+    /// amplitudes), widened to TSum, with compensated summation; partials[t] receives the real part and
+    /// partials[stride + t] the imaginary part (so folding runs of both halves keeps them apart).
+    /// </summary>
+    public static void InnerPartial<T, TSum, TOps>(Index1D index, ArrayView<T> bra, ArrayView<T> ket, ArrayView<TSum> partials,
+        long offset, long stride, long perThread)
+        where T : unmanaged where TSum : unmanaged where TOps : struct, ISumOps<T, TSum>
+    {
+        TOps o = default;
+        long t = offset + index;
+        TSum re = o.Zero, cr = o.Zero, im = o.Zero, ci = o.Zero;
+        for (long j = 0; j < perThread; j++)
+        {
+            long i = t + j * stride;
+            TSum ar = o.Widen(bra[2 * i]), ai = o.Widen(bra[2 * i + 1]);
+            TSum br = o.Widen(ket[2 * i]), bi = o.Widen(ket[2 * i + 1]);
+            Kahan<TSum, TOps>(ref re, ref cr, o.Add(o.Mul(ar, br), o.Mul(ai, bi)));
+            Kahan<TSum, TOps>(ref im, ref ci, o.Sub(o.Mul(ar, bi), o.Mul(ai, br)));
+        }
+        partials[t] = re;
+        partials[stride + t] = im;
+    }
+
+    /// <summary>
+    /// First pass of sum_k c_k &lt;psi|P_k|psi&gt; over <paramref name="terms"/> Pauli strings that share the flip mask
+    /// <paramref name="flip"/> (their X and Y bits): with z_b = conj(psi[b ^ flip]) psi[b], the sum is
+    /// sum_b sum_k (-1)^popcount(b &amp; signs[k]) (weights[2k] Re z_b + weights[2k + 1] Im z_b), the weights being the
+    /// coefficient times the real or imaginary part of i^(number of Y factors), set by the host (terms from
+    /// <paramref name="firstTerm"/> on). Thread t = offset + index of <paramref name="stride"/> threads sums b = t, t + stride,
+    /// ... (<paramref name="perThread"/> of them), every term's contribution added in TSum with compensated summation,
+    /// into partials[t]. Branch-free:
+    /// the sign is an arithmetic factor of the parity.
+    /// </summary>
+    public static void ExpectationPartial<T, TSum, TOps>(Index1D index, ArrayView<T> state, ArrayView<TSum> weights, ArrayView<long> signs,
+        ArrayView<TSum> partials, long offset, long stride, long perThread, long flip, long firstTerm, long terms)
+        where T : unmanaged where TSum : unmanaged where TOps : struct, ISumOps<T, TSum>
+    {
+        TOps o = default;
+        long t = offset + index;
+        TSum sum = o.Zero, c = o.Zero;
+        for (long j = 0; j < perThread; j++)
+        {
+            long b = t + j * stride, p = b ^ flip;
+            TSum br = o.Widen(state[2 * b]), bi = o.Widen(state[2 * b + 1]);
+            TSum pr = o.Widen(state[2 * p]), pi = o.Widen(state[2 * p + 1]);
+            TSum zr = o.Add(o.Mul(pr, br), o.Mul(pi, bi)), zi = o.Sub(o.Mul(pr, bi), o.Mul(pi, br));
+            // Every (amplitude, term) contribution goes through the compensated sum, so the error does not grow with
+            // the group's size (a Hamiltonian's Z strings all share flip 0).
+            for (long k = firstTerm; k < firstTerm + terms; k++)
+            {
+                TSum sign = o.FromInt64(1 - 2 * Bits.Parity(b & signs[k]));
+                Kahan<TSum, TOps>(ref sum, ref c, o.Mul(sign, o.Add(o.Mul(weights[2 * k], zr), o.Mul(weights[2 * k + 1], zi))));
+            }
+        }
+        partials[t] = sum;
     }
 
     /// <summary>One step of Kahan's compensated summation: sum += x, c carrying the lost low-order part.</summary>

@@ -21,12 +21,15 @@ public sealed unsafe class EntryPoint : BackendImplementation
     public override BackendInstance CreateBackend(string options) => new GpuBackend(options);
 
     /// <inheritdoc />
-    public override OptionalSlots OptionalSlots => OptionalSlots.AllOf1_0;
+    public override OptionalSlots OptionalSlots => OptionalSlots.AllOf1_1;
 }
 
 /// <summary>A <see cref="GpuState"/> as the kit's exports see it.</summary>
 internal sealed unsafe class GpuEdgeState(GpuState state) : BackendState(state.NQubits, state.Precision)
 {
+    /// <summary>The device state.</summary>
+    public GpuState State => state;
+
     public override void Reset() => state.Reset();
 
     public override void GetAmplitudes(ulong offset, ulong count, void* destination) => state.GetAmplitudes(offset, count, destination);
@@ -39,6 +42,12 @@ internal sealed unsafe class GpuEdgeState(GpuState state) : BackendState(state.N
 
     public override void Sample(in QubitSelection qubits, ulong shots, double* randoms, ulong* outcomes) =>
         state.Sample(qubits.Bits, shots, randoms, outcomes);
+
+    public override void CopyTo(BackendState destination) => state.CopyTo(((GpuEdgeState)destination).State);
+
+    public override (double Re, double Im) InnerProduct(BackendState ket) => state.InnerProduct(((GpuEdgeState)ket).State);
+
+    public override double Expectation(ReadOnlySpan<PauliString> terms) => state.Expectation(terms);
 
     public override void Dispose()
     {

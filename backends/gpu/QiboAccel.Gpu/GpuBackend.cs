@@ -29,7 +29,7 @@ internal sealed class GpuBackend : BackendInstance
             Name = "gpu",
             Version = Version,
             Description = "GPU state vector: CUDA (driver API, PTX) or any OpenCL device; kernels written in C# and compiled by ILGPU at build time",
-            Device = Device.Description,
+            Device = Device.SupportsDouble && !Options.Fp64 ? $"{Device.Description} [fp64=off: {Device.NoFp64Note}]" : Device.Description,
             MaxQubits = (uint)MaxQubits,
             Precisions = Precisions,
             MaxMatrixTargets = MaxMatrixTargets,
@@ -49,8 +49,11 @@ internal sealed class GpuBackend : BackendInstance
     /// <inheritdoc />
     public override BackendCapabilities Capabilities { get; }
 
+    /// <summary>True when states may use fp64: the device has it and the fp64=off option does not hide it.</summary>
+    public bool Fp64 => Device.SupportsDouble && Options.Fp64;
+
     /// <summary>OR of the precisions the device supports.</summary>
-    public QiboPrecision Precisions => Device.SupportsDouble ? QiboPrecision.Complex128 | QiboPrecision.Complex64 : QiboPrecision.Complex64;
+    public QiboPrecision Precisions => Fp64 ? QiboPrecision.Complex128 | QiboPrecision.Complex64 : QiboPrecision.Complex64;
 
     /// <summary>A state on the device (the kit has checked the qubit count and the precision against the capabilities).</summary>
     public override BackendState CreateState(int nQubits, QiboPrecision precision) => new GpuEdgeState(new GpuState(this, nQubits, precision));

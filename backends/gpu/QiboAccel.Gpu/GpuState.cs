@@ -13,21 +13,33 @@ namespace QiboAccel.Gpu;
 /// to the device in one asynchronous copy from page-locked memory, and the launches are enqueued in order on the
 /// state's own queue. MEASURE is decided on the device (reduction, decision with the host's random number,
 /// collapse): the batch waits once, at its end, and reads every MEASURE's outcome in one copy.
+/// Reductions (probabilities, sampling, MEASURE's p0, inner products, expectation values) sum in double for both
+/// precisions: complex64 amplitudes are widened first (<see cref="SumVariant.F32D"/>), except on a device without
+/// fp64, where complex64 sums are compensated float (<see cref="SumVariant.F32"/>; the README gives the bound).
+/// Every public method leaves the state's queue idle when it returns, so another state's queue may read or write
+/// this state's memory in between (inner products, copies).
 /// </summary>
 internal sealed unsafe class GpuState : IDisposable
 {
     private readonly GpuBackend _backend;
     private readonly DeviceQueue _queue;
     private readonly int _elementSize;
+    private readonly SumVariant _sums;
+    private readonly int _sumSize;
     private DeviceBuffer? _amplitudes;
     private DeviceBuffer? _batch;
     private HostBuffer? _staging;
     private DeviceBuffer? _decisions;
     private DeviceBuffer? _bitMasks;
+    private DeviceBuffer? _terms;
+    private DeviceBuffer? _results;
     private readonly DeviceBuffer?[] _scratch = new DeviceBuffer?[2];
 
     /// <summary>Outcomes per window of a large marginal (2^22: the host and device buffers stay at 32 MiB).</summary>
     private const int WindowBits = 22;
+
+    /// <summary>Reductions fold on the device until at most 2^6 partial sums per result are left.</summary>
+    private const int FinalGroupBits = 6;
 
     public GpuState(GpuBackend backend, int nQubits, QiboPrecision precision)
     {
@@ -37,6 +49,8 @@ internal sealed unsafe class GpuState : IDisposable
         Single = precision == QiboPrecision.Complex64;
         _elementSize = Single ? sizeof(float) : sizeof(double);
         Device device = backend.Device;
+        _sums = !Single ? SumVariant.F64 : backend.Fp64 ? SumVariant.F32D : SumVariant.F32;
+        _sumSize = _sums == SumVariant.F32 ? sizeof(float) : sizeof(double);
         ulong bytes = (1UL << nQubits) * 2 * (ulong)_elementSize;
         _queue = device.CreateQueue();
         try
@@ -72,6 +86,9 @@ internal sealed unsafe class GpuState : IDisposable
 
     /// <summary>True for complex64.</summary>
     public bool Single { get; }
+
+    /// <summary>True when this state's sums are compensated float (complex64 on a device without fp64), not double.</summary>
+    public bool SumsInFloat => _sums == SumVariant.F32;
 
     /// <summary>The backend the state was created on.</summary>
     public GpuBackend Backend => _backend;
@@ -228,9 +245,10 @@ internal sealed unsafe class GpuState : IDisposable
     /// </summary>
     private void EnqueueMeasure(in Planned p, DeviceView masks, DeviceBuffer decisions)
     {
-        (int buffer, long groups) = EnqueuePartials(masks, p.MaskOffset, 1, p.A, finalGroupBits: 6);
-        double hi = Single ? (float)p.Random : p.Random, lo = Single ? p.Random - hi : 0;
-        Kernels.MeasureDecide(_queue, Single, 1, Scratch(buffer, 2 * groups), decisions, groups, p.Slot, hi, lo);
+        (int buffer, long groups) = EnqueuePartials(masks, p.MaskOffset, 1, p.A, FinalGroupBits);
+        // Float sums compare with r as a float plus the rest, so the comparison stays exact.
+        double hi = SumsInFloat ? (float)p.Random : p.Random, lo = p.Random - hi;
+        Kernels.MeasureDecide(_queue, _sums, 1, Scratch(buffer, 2 * groups), decisions, groups, p.Slot, hi, lo);
         Kernels.Collapse(_queue, Single, Length / 2, Amplitudes, decisions, p.A, p.Slot);
     }
 
@@ -277,14 +295,23 @@ internal sealed unsafe class GpuState : IDisposable
         int groupBits = Math.Clamp(targetBits - m, 0, free);
         long perThread = 1L << (free - groupBits);
         long count = 1L << (m + groupBits);
-        int current = 0;
-        Kernels.MarginalPartial(_queue, Single, count, Amplitudes, Scratch(0, count), masks, 0, chosen, m, maskOffset, groupBits, perThread);
+        Kernels.MarginalPartial(_queue, _sums, count, Amplitudes, Scratch(0, count), masks, 0, chosen, m, maskOffset, groupBits, perThread);
+        return Fold(0, count, groupBits, finalGroupBits);
+    }
+
+    /// <summary>
+    /// Folds <paramref name="count"/> partial sums in scratch buffer <paramref name="current"/>, 2^groupBits consecutive
+    /// ones per result, until at most 2^finalGroupBits per result are left (runs of up to 2^8 per pass); returns the
+    /// scratch buffer holding them and their number per result.
+    /// </summary>
+    private (int Buffer, long Groups) Fold(int current, long count, int groupBits, int finalGroupBits)
+    {
         while (groupBits > finalGroupBits)
         {
             int fold = Math.Min(groupBits - finalGroupBits, 8);
             long next = count >> fold;
             DeviceBuffer input = Scratch(current, count), result = Scratch(1 - current, next);
-            Kernels.SumRuns(_queue, Single, next, input, result, 1L << fold);
+            Kernels.SumRuns(_queue, SumsInFloat, next, input, result, 1L << fold);
             current = 1 - current;
             count = next;
             groupBits -= fold;
@@ -292,12 +319,30 @@ internal sealed unsafe class GpuState : IDisposable
         return (current, 1L << groupBits);
     }
 
+    /// <summary>Reads <paramref name="count"/> sums from the start of a buffer of sums, as doubles.</summary>
+    private double[] ReadSums(DeviceBuffer buffer, long count)
+    {
+        var values = new double[count];
+        if (count == 0) return values;
+        if (SumsInFloat)
+        {
+            var f = new float[count];
+            fixed (float* pf = f) _queue.Read(buffer, 0, pf, (ulong)count * sizeof(float));
+            for (long i = 0; i < count; i++) values[i] = f[i];
+        }
+        else
+        {
+            fixed (double* pd = values) _queue.Read(buffer, 0, pd, (ulong)count * sizeof(double));
+        }
+        return values;
+    }
+
     /// <summary>
     /// The marginal probabilities of amplitude bits <paramref name="bits"/> (first listed = most significant bit of
     /// the outcome), delivered in windows of at most 2^22 outcomes in increasing order. The device sums |a|^2 per
-    /// outcome with compensated summation in a fixed order; the host adds the last partial sums (at most 64 per
-    /// outcome) in double. Above 2^22 outcomes each window is computed alone, so no buffer, on the host or the
-    /// device, has 2^m entries.
+    /// outcome in double (complex64 amplitudes widened first; compensated float only on a device without fp64) with
+    /// compensated summation in a fixed order; the host adds the last partial sums (at most 64 per outcome) in double.
+    /// Above 2^22 outcomes each window is computed alone, so no buffer, on the host or the device, has 2^m entries.
     /// </summary>
     private void Marginal(ReadOnlySpan<int> bits, WindowSink sink)
     {
@@ -314,14 +359,14 @@ internal sealed unsafe class GpuState : IDisposable
         {
             long window = 1L << WindowBits, perThread = 1L << (n - m);
             double* values = (double*)NativeMemory.Alloc((nuint)window, sizeof(double));
-            void* raw = NativeMemory.Alloc((nuint)window, (nuint)_elementSize);
+            void* raw = NativeMemory.Alloc((nuint)window, (nuint)_sumSize);
             try
             {
                 for (long first = 0; first < 1L << m; first += window)
                 {
                     DeviceBuffer partials = Scratch(0, window);
-                    Kernels.MarginalPartial(_queue, Single, window, Amplitudes, partials, masks, first, chosen, m, 0, 0, perThread);
-                    _queue.Read(partials, 0, raw, (ulong)(window * _elementSize));
+                    Kernels.MarginalPartial(_queue, _sums, window, Amplitudes, partials, masks, first, chosen, m, 0, 0, perThread);
+                    _queue.Read(partials, 0, raw, (ulong)(window * _sumSize));
                     Widen(raw, values, window);
                     sink(first, new ReadOnlySpan<double>(values, (int)window));
                 }
@@ -337,22 +382,20 @@ internal sealed unsafe class GpuState : IDisposable
         int finalGroupBits = Math.Clamp(12 - m, 0, 6);
         (int buffer, long groups) = EnqueuePartials(masks, 0, m, chosen, finalGroupBits);
         long outcomes = 1L << m, count = outcomes * groups;
-        void* partialValues = NativeMemory.Alloc((nuint)count, (nuint)_elementSize);
         double* sums = (double*)NativeMemory.Alloc((nuint)outcomes, sizeof(double));
         try
         {
-            _queue.Read(Scratch(buffer, count), 0, partialValues, (ulong)(count * _elementSize));
+            double[] partialValues = ReadSums(Scratch(buffer, count), count);
             for (long o = 0; o < outcomes; o++)
             {
                 double s = 0;
-                for (long g = 0; g < groups; g++) s += Single ? ((float*)partialValues)[o * groups + g] : ((double*)partialValues)[o * groups + g];
+                for (long g = 0; g < groups; g++) s += partialValues[o * groups + g];
                 sums[o] = s;
             }
             sink(0, new ReadOnlySpan<double>(sums, (int)outcomes));
         }
         finally
         {
-            NativeMemory.Free(partialValues);
             NativeMemory.Free(sums);
             Native.SignalGuard.Repair();
         }
@@ -360,7 +403,7 @@ internal sealed unsafe class GpuState : IDisposable
 
     private void Widen(void* raw, double* values, long count)
     {
-        if (!Single)
+        if (!SumsInFloat)
         {
             Buffer.MemoryCopy(raw, values, count * sizeof(double), count * sizeof(double));
             return;
@@ -445,6 +488,179 @@ internal sealed unsafe class GpuState : IDisposable
         }
     }
 
+    // ---- ABI 1.1: copies, inner products, expectation values ----------------------------------------------
+
+    /// <summary>
+    /// Overwrites <paramref name="destination"/> (same device, size and precision; never this state) with this state's
+    /// amplitudes: one device-to-device copy on the destination's queue. This state's queue is idle (see the class
+    /// remarks), so the copy reads finished amplitudes.
+    /// </summary>
+    public void CopyTo(GpuState destination) => destination.Idle(() =>
+    {
+        destination._queue.Copy(Amplitudes, destination.Amplitudes, Amplitudes.Bytes);
+        destination._queue.Finish();
+    });
+
+    /// <summary>
+    /// ⟨this|<paramref name="ket"/>⟩ = Σ conj(this[i])·ket[i] on the device: about <see cref="Device.ReductionThreads"/>
+    /// threads each sum a strided run in double (complex64 widened first) with compensated summation, the partial sums
+    /// fold on the device to at most 64 per part and the host adds those in double, in a fixed order. The kernel runs on
+    /// this state's queue and reads the ket's memory (the ket's queue is idle).
+    /// </summary>
+    public (double Re, double Im) InnerProduct(GpuState ket) => Idle(() =>
+    {
+        (long threads, int threadBits, long perThread) = ReductionShape();
+        Kernels.InnerPartial(_queue, _sums, threads, Amplitudes, ket.Amplitudes, Scratch(0, 2 * threads), threads, perThread);
+        (int buffer, long groups) = Fold(0, 2 * threads, threadBits, FinalGroupBits);
+        double[] partials = ReadSums(Scratch(buffer, 2 * groups), 2 * groups);
+        double re = 0, im = 0;
+        for (long g = 0; g < groups; g++)
+        {
+            re += partials[g];
+            im += partials[groups + g];
+        }
+        return (re, im);
+    });
+
+    /// <summary>
+    /// Σ_t c_t·⟨ψ|P_t|ψ⟩ on the device memory (not normalised). Terms with the same flip mask (X and Y bits) share one
+    /// pass over the state, as on the CPU backend: each thread sums, for its amplitudes b, Re(i^y_t·conj(ψ[b ^ flip])·ψ[b])
+    /// with the sign of popcount(b &amp; sign_t) and the coefficient of every term of the group, in double (complex64
+    /// widened first). Each group folds on the device to one value; the host reads all groups' values in one copy and
+    /// adds them in order.
+    /// </summary>
+    public double Expectation(ReadOnlySpan<PauliString> terms)
+    {
+        // Groups in order of first appearance (deterministic), terms within a group in their given order.
+        var byFlip = new Dictionary<ulong, List<PauliString>>();
+        var order = new List<ulong>();
+        foreach (PauliString t in terms)
+        {
+            if (!byFlip.TryGetValue(t.Flip, out List<PauliString>? list))
+            {
+                byFlip[t.Flip] = list = [];
+                order.Add(t.Flip);
+            }
+            list.Add(t);
+        }
+        int count = terms.Length;
+        // weights[2k], weights[2k + 1]: c·Re(i^y) and −c·Im(i^y), so that c·Re(i^y·z) = weights[2k]·Re z + weights[2k + 1]·Im z.
+        var weights = new double[2 * count];
+        var signs = new long[count];
+        int k = 0;
+        foreach (ulong flip in order)
+        {
+            foreach (PauliString t in byFlip[flip])
+            {
+                (double yr, double yi) = t.YPhase;
+                weights[2 * k] = t.Coefficient * yr;
+                weights[2 * k + 1] = -t.Coefficient * yi;
+                signs[k] = (long)t.Sign;
+                k++;
+            }
+        }
+        return Idle(() => GroupSums(order, byFlip, weights, signs));
+    }
+
+    /// <summary>One pass per flip group, each folded to one value on the device; the host adds the groups' values in order.</summary>
+    private double GroupSums(List<ulong> order, Dictionary<ulong, List<PauliString>> byFlip, double[] weights, long[] signs)
+    {
+        (DeviceView weightView, DeviceView signView) = UploadTerms(weights, signs);
+        DeviceBuffer results = Results(order.Count);
+        (long threads, int threadBits, long perThread) = ReductionShape();
+        long first = 0;
+        for (int g = 0; g < order.Count; g++)
+        {
+            long groupTerms = byFlip[order[g]].Count;
+            Kernels.ExpectationPartial(_queue, _sums, threads, Amplitudes, weightView, signView, Scratch(0, threads), threads, perThread,
+                (long)order[g], first, groupTerms);
+            (int buffer, long groups) = Fold(0, threads, threadBits, FinalGroupBits);
+            Kernels.SumRuns(_queue, SumsInFloat, 1, Scratch(buffer, groups), new DeviceView(results, g, 1, _sumSize), groups);
+            first += groupTerms;
+        }
+        double total = 0;
+        foreach (double value in ReadSums(results, order.Count)) total += value;
+        return total;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/>, which enqueues on this state's queue and ends by waiting for it; on a failure, waits
+    /// for what was enqueued before rethrowing, so the queue is idle whatever happens (other states' queues may then
+    /// use this state's memory, and the next call may reuse the scratch buffers).
+    /// </summary>
+    private TResult Idle<TResult>(Func<TResult> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (GpuException)
+        {
+            try
+            {
+                _queue.Finish();
+            }
+            catch (GpuException)
+            {
+            }
+            throw;
+        }
+    }
+
+    /// <summary><see cref="Idle{TResult}"/> for a body without a result.</summary>
+    private void Idle(Action body) => Idle(() =>
+    {
+        body();
+        return true;
+    });
+
+    /// <summary>Threads of a reduction over all amplitudes: about <see cref="Device.ReductionThreads"/>, each summing perThread strided ones.</summary>
+    private (long Threads, int ThreadBits, long PerThread) ReductionShape()
+    {
+        int bits = Math.Min(BitOperations.Log2((ulong)_backend.Device.ReductionThreads), NQubits);
+        return (1L << bits, bits, 1L << (NQubits - bits));
+    }
+
+    /// <summary>The terms' weights (in the sums' type) and sign masks, in one synchronous copy: [weights | signs], signs 8-byte aligned.</summary>
+    private (DeviceView Weights, DeviceView Signs) UploadTerms(double[] weights, long[] signs)
+    {
+        ulong weightBytes = (ulong)weights.Length * (ulong)_sumSize, signStart = (weightBytes + 7) / 8 * 8;
+        ulong bytes = signStart + (ulong)signs.Length * sizeof(long);
+        if (_terms == null || _terms.Bytes < bytes)
+        {
+            _terms?.Dispose();
+            _terms = null;
+            _terms = _backend.Device.Allocate(Math.Max(bytes, 4096), sizeof(long), "the expectation value's Pauli terms");
+        }
+        byte[] host = new byte[bytes];
+        fixed (byte* h = host)
+        {
+            if (SumsInFloat)
+            {
+                for (int i = 0; i < weights.Length; i++) ((float*)h)[i] = (float)weights[i];
+            }
+            else
+            {
+                weights.CopyTo(new Span<double>(h, weights.Length));
+            }
+            signs.CopyTo(new Span<long>(h + signStart, signs.Length));
+            _queue.Write(_terms, 0, h, bytes);
+        }
+        return (new DeviceView(_terms, 0, weights.Length, _sumSize), new DeviceView(_terms, (long)(signStart / sizeof(long)), signs.Length, sizeof(long)));
+    }
+
+    /// <summary>A buffer of at least <paramref name="count"/> sums (one per expectation group).</summary>
+    private DeviceBuffer Results(long count)
+    {
+        if (_results == null || _results.Elements < count)
+        {
+            _results?.Dispose();
+            _results = null;
+            _results = _backend.Device.Allocate((ulong)Math.Max(2 * count, 64) * (ulong)_sumSize, _sumSize, "the expectation value's group sums");
+        }
+        return _results;
+    }
+
     // ---- device buffers -------------------------------------------------------------------------------------
 
     private DeviceBuffer Scratch(int which, long elements)
@@ -454,7 +670,7 @@ internal sealed unsafe class GpuState : IDisposable
         {
             buffer?.Dispose();
             buffer = null;
-            buffer = _backend.Device.Allocate((ulong)Math.Max(elements, 64) * (ulong)_elementSize, _elementSize, "probability partial sums");
+            buffer = _backend.Device.Allocate((ulong)Math.Max(elements, 64) * (ulong)_sumSize, _sumSize, "partial sums");
         }
         return buffer;
     }
@@ -473,6 +689,10 @@ internal sealed unsafe class GpuState : IDisposable
         _decisions = null;
         _bitMasks?.Dispose();
         _bitMasks = null;
+        _terms?.Dispose();
+        _terms = null;
+        _results?.Dispose();
+        _results = null;
         for (int i = 0; i < _scratch.Length; i++)
         {
             _scratch[i]?.Dispose();

@@ -5,7 +5,8 @@ namespace QiboAccel.Cli.DeviceCheck;
 /// <summary>
 /// <c>qiboaccel device-check</c>: everything worth knowing the first time a GPU backend meets a device, in one run
 /// (scripts/gpu-check drives it; backends/gpu/README.md describes the output): the device, the conformance kit,
-/// every operation kind x placement x controls and the reductions against a reference backend, mid-circuit MEASURE,
+/// every operation kind x placement x controls, the reductions and ABI 1.1's copies, inner products and expectation
+/// values against a reference backend, mid-circuit MEASURE,
 /// complex64 states of 31-32 qubits around amplitude 2^31, several host threads on one device, and GB/s per gate kind
 /// against a device-to-device copy. Prints a line per check; --json writes the summary. Exit code 1 if any check fails.
 /// </summary>
@@ -52,6 +53,7 @@ internal static class DeviceCheckCommand
         }
         Comparisons.Gates(report, backend, reference, options.Qubits, options.Seed);
         Comparisons.Reductions(report, backend, reference, options.Qubits, options.Seed);
+        Overlaps.Run(report, backend, reference, options.Seed);
         Comparisons.Measurements(report, backend, reference, options.Seed);
         Comparisons.Threads(report, backend, reference, options.Qubits, options.Threads, options.Seed);
         foreach (int n in options.LargeQubits) LargeStates.Run(report, backend, n);

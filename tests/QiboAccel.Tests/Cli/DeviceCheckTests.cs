@@ -56,6 +56,7 @@ public sealed class DeviceCheckTests
             Assert.Equal(ConformanceSuite.All.Count, Count("conformance"));
             Assert.Equal(2, Count("gates"));        // complex128, complex64
             Assert.Equal(4, Count("reductions"));   // marginals and sampling, both precisions
+            Assert.Equal(2, Count("overlaps"));     // copy, inner product, expectation: both precisions
             Assert.Equal(2, Count("measure"));
             Assert.Equal(1, Count("threads"));
             Assert.Equal(1, Count("large"));
@@ -66,6 +67,12 @@ public sealed class DeviceCheckTests
             JsonElement bandwidth = checks.First(c => c.GetProperty("section").GetString() == "bandwidth").GetProperty("metrics");
             Assert.True(bandwidth.GetProperty("h_gbps").GetDouble() > 0);
             Assert.Equal(JsonValueKind.Null, bandwidth.GetProperty("copy_gbps").ValueKind); // the copy yardstick is CUDA's
+            foreach (JsonElement overlap in checks.Where(c => c.GetProperty("section").GetString() == "overlaps"))
+            {
+                // complex64 too: both backends sum the same stored floats in double.
+                Assert.True(overlap.GetProperty("metrics").GetProperty("inner_difference").GetDouble() < 1e-12, overlap.ToString());
+                Assert.True(overlap.GetProperty("metrics").GetProperty("terms").GetDouble() >= 20, overlap.ToString());
+            }
             JsonElement large = checks.First(c => c.GetProperty("section").GetString() == "large");
             Assert.Equal("pass", large.GetProperty("status").GetString());
         }

@@ -301,6 +301,13 @@ internal sealed unsafe class CudaDevice : Device
             device.Check(device._api.MemcpyHtoDAsync((ulong)destination.Handle + byteOffset, source.Pointer, (nuint)bytes, _stream), "cuMemcpyHtoDAsync");
         }
 
+        public override void Copy(DeviceBuffer source, DeviceBuffer destination, ulong bytes)
+        {
+            if (bytes == 0) return;
+            using Scope scope = device.Enter();
+            device.Check(device._api.MemcpyDtoDAsync((ulong)destination.Handle, (ulong)source.Handle, (nuint)bytes, _stream), "cuMemcpyDtoDAsync");
+        }
+
         public override void Read(DeviceBuffer source, ulong byteOffset, void* destination, ulong bytes)
         {
             if (bytes == 0) return;

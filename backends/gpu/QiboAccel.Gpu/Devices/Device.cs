@@ -20,6 +20,13 @@ internal abstract class Device
     /// <summary>Device memory in bytes.</summary>
     public abstract ulong GlobalMemory { get; }
 
+    /// <summary>
+    /// What a device without fp64 gives up, in its description (qibo_backend_info.device): complex128, and the ABI's
+    /// promise that complex64 reductions are summed in double (backends/gpu/README.md derives the bound).
+    /// </summary>
+    /// <remarks>Hosts clip device strings to 256 characters, keeping the end: the warning comes last.</remarks>
+    public const string NoFp64Note = "no fp64: complex64 only, and its reductions sum in compensated float, NOT double as the ABI promises (errors up to 7e-7: gpu README)";
+
     /// <summary>True when the device computes in double precision (complex128 states).</summary>
     public abstract bool SupportsDouble { get; }
 
@@ -144,10 +151,14 @@ internal abstract class DeviceQueue : IDisposable
     public void Launch(KernelId id, long threads, ReadOnlySpan<KernelArg> args)
     {
         KernelParamKind[] kinds = GeneratedKernels.Params(id);
+        int[] elementSizes = GeneratedKernels.ViewElementSizes(id);
         if (args.Length != kinds.Length) throw new InvalidOperationException($"{GeneratedKernels.Name(id)}: {args.Length} arguments for {kinds.Length} parameters");
         for (int i = 0; i < kinds.Length; i++)
         {
             if (args[i].Kind != kinds[i]) throw new InvalidOperationException($"{GeneratedKernels.Name(id)}: argument {i} is {args[i].Kind}, the kernel takes {kinds[i]}");
+            // Views of float and double buffers look alike to the driver: a mismatch would read garbage silently.
+            if (kinds[i] == KernelParamKind.View && args[i].ElementSize != elementSizes[i])
+                throw new InvalidOperationException($"{GeneratedKernels.Name(id)}: view argument {i} has {args[i].ElementSize}-byte elements, the kernel reads {elementSizes[i]}-byte ones");
         }
         if (threads <= 0) return;
         int offsetParam = GeneratedKernels.OffsetParam(id);
@@ -171,6 +182,13 @@ internal abstract class DeviceQueue : IDisposable
     /// runs in order with the launches, and the source must not change until the next <see cref="Finish"/>.
     /// </summary>
     public abstract void WriteAsync(DeviceBuffer destination, ulong byteOffset, HostBuffer source, ulong bytes);
+
+    /// <summary>
+    /// Enqueues a device-to-device copy of <paramref name="bytes"/> from the start of <paramref name="source"/> to the
+    /// start of <paramref name="destination"/>, in order with this queue's commands; <see cref="Finish"/> waits for it.
+    /// The source must not be written by another queue meanwhile.
+    /// </summary>
+    public abstract void Copy(DeviceBuffer source, DeviceBuffer destination, ulong bytes);
 
     /// <summary>Copies a buffer into host memory, after every command enqueued before; returns when done.</summary>
     public abstract unsafe void Read(DeviceBuffer source, ulong byteOffset, void* destination, ulong bytes);

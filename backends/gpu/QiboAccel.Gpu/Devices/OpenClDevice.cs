@@ -38,7 +38,7 @@ internal sealed unsafe class OpenClDevice : Device
         ReductionThreads = PowerOfTwoBelow(1024L * Math.Max(units, 1u));
         IsCpu = (InfoULong(api, _device, OpenClApi.DeviceType) & DeviceTypeCpu) != 0;
         _description = $"OpenCL {_id}: {entry.PlatformName} / {entry.DeviceName} ({entry.Version}, {units} compute units, " +
-            $"{Format(GlobalMemory)}{(SupportsDouble ? "" : ", no fp64: complex64 only")})";
+            $"{Format(GlobalMemory)}{(SupportsDouble ? "" : ", " + NoFp64Note)})";
         using (SignalGuard.Protect())
         {
             nint* properties = stackalloc nint[3] { (nint)ContextPlatform, entry.Platform, 0 };
@@ -375,6 +375,14 @@ internal sealed unsafe class OpenClDevice : Device
             int error = device._api.EnqueueWriteBuffer(_queue, (nint)destination.Handle, 0, (nuint)byteOffset, (nuint)bytes, source.Pointer, 0, null, null);
             if (error != OpenClApi.Success)
                 throw GpuException.Device($"clEnqueueWriteBuffer({bytes} bytes, non-blocking) on {device._id} failed: {OpenClApi.ErrorName(error)}", OpenClApi.IsOutOfMemory(error));
+        }
+
+        public override void Copy(DeviceBuffer source, DeviceBuffer destination, ulong bytes)
+        {
+            if (bytes == 0) return;
+            int error = device._api.EnqueueCopyBuffer(_queue, (nint)source.Handle, (nint)destination.Handle, 0, 0, (nuint)bytes, 0, null, null);
+            if (error != OpenClApi.Success)
+                throw GpuException.Device($"clEnqueueCopyBuffer({bytes} bytes) on {device._id} failed: {OpenClApi.ErrorName(error)}", OpenClApi.IsOutOfMemory(error));
         }
 
         public override void Read(DeviceBuffer source, ulong byteOffset, void* destination, ulong bytes)

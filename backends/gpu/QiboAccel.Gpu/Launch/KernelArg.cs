@@ -44,6 +44,17 @@ internal readonly struct KernelArg
     /// <summary>A double.</summary>
     public static KernelArg Float64(double value) => new(KernelParamKind.Float64, BitConverter.DoubleToInt64Bits(value), 0);
 
+    /// <summary>
+    /// A real scalar of a generic kernel parameter in the type the chosen variant declares for it (float in complex64
+    /// state kernels and compensated-float reductions, double otherwise).
+    /// </summary>
+    public static KernelArg Real(KernelParamKind kind, double value) => kind switch
+    {
+        KernelParamKind.Float32 => Float32((float)value),
+        KernelParamKind.Float64 => Float64(value),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "a real scalar is float or double"),
+    };
+
     /// <summary>Writes the scalar's bytes (4 or 8) at <paramref name="destination"/>.</summary>
     public unsafe void WriteScalar(byte* destination)
     {

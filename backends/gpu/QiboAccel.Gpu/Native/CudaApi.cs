@@ -56,6 +56,7 @@ internal sealed unsafe class CudaApi
     public delegate* unmanaged<ulong, int> MemFree;
     public delegate* unmanaged<ulong, void*, nuint, nint, int> MemcpyHtoDAsync;
     public delegate* unmanaged<void*, ulong, nuint, nint, int> MemcpyDtoHAsync;
+    public delegate* unmanaged<ulong, ulong, nuint, nint, int> MemcpyDtoDAsync;
     public delegate* unmanaged<int, byte**, int> GetErrorName;
 
     /// <summary>The API, or null with <paramref name="error"/> saying why (no driver, missing symbol, cuInit failed).</summary>
@@ -116,6 +117,7 @@ internal sealed unsafe class CudaApi
         api.MemFree = (delegate* unmanaged<ulong, int>)NativeLibrary.GetExport(lib, "cuMemFree_v2");
         api.MemcpyHtoDAsync = (delegate* unmanaged<ulong, void*, nuint, nint, int>)NativeLibrary.GetExport(lib, "cuMemcpyHtoDAsync_v2");
         api.MemcpyDtoHAsync = (delegate* unmanaged<void*, ulong, nuint, nint, int>)NativeLibrary.GetExport(lib, "cuMemcpyDtoHAsync_v2");
+        api.MemcpyDtoDAsync = (delegate* unmanaged<ulong, ulong, nuint, nint, int>)NativeLibrary.GetExport(lib, "cuMemcpyDtoDAsync_v2");
         api.GetErrorName = (delegate* unmanaged<int, byte**, int>)NativeLibrary.GetExport(lib, "cuGetErrorName");
         return api;
     }

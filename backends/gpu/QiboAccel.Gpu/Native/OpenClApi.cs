@@ -55,6 +55,7 @@ internal sealed unsafe class OpenClApi
     public delegate* unmanaged<nint, nint, uint, nuint*, nuint*, nuint*, uint, nint*, nint*, int> EnqueueNDRangeKernel;
     public delegate* unmanaged<nint, nint, uint, nuint, nuint, void*, uint, nint*, nint*, int> EnqueueReadBuffer;
     public delegate* unmanaged<nint, nint, uint, nuint, nuint, void*, uint, nint*, nint*, int> EnqueueWriteBuffer;
+    public delegate* unmanaged<nint, nint, nint, nuint, nuint, nuint, uint, nint*, nint*, int> EnqueueCopyBuffer;
     public delegate* unmanaged<nint, int> Finish;
     public delegate* unmanaged<nint, int> ReleaseCommandQueue;
 
@@ -109,6 +110,7 @@ internal sealed unsafe class OpenClApi
         api.EnqueueNDRangeKernel = (delegate* unmanaged<nint, nint, uint, nuint*, nuint*, nuint*, uint, nint*, nint*, int>)NativeLibrary.GetExport(lib, "clEnqueueNDRangeKernel");
         api.EnqueueReadBuffer = (delegate* unmanaged<nint, nint, uint, nuint, nuint, void*, uint, nint*, nint*, int>)NativeLibrary.GetExport(lib, "clEnqueueReadBuffer");
         api.EnqueueWriteBuffer = (delegate* unmanaged<nint, nint, uint, nuint, nuint, void*, uint, nint*, nint*, int>)NativeLibrary.GetExport(lib, "clEnqueueWriteBuffer");
+        api.EnqueueCopyBuffer = (delegate* unmanaged<nint, nint, nint, nuint, nuint, nuint, uint, nint*, nint*, int>)NativeLibrary.GetExport(lib, "clEnqueueCopyBuffer");
         api.Finish = (delegate* unmanaged<nint, int>)NativeLibrary.GetExport(lib, "clFinish");
         api.ReleaseCommandQueue = (delegate* unmanaged<nint, int>)NativeLibrary.GetExport(lib, "clReleaseCommandQueue");
         return api;
