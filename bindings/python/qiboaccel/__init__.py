@@ -4,6 +4,15 @@
     c = qiboaccel.Circuit.from_qasm(open("examples/circuits/bell.qasm").read())
     r = qiboaccel.execute(c, backend="cpu", shots=1000, seed=7)     # r.state, r.frequencies(), r.registers, ...
 
+Variational work: symbolic parameters (Circuit.add_parameter, OpenQASM `input angle theta;`), their values at
+execution (execute(..., parameters=[...])), sweeps over many parameter sets (qiboaccel.sweep), gradients of an
+expectation value by adjoint differentiation or parameter shift (qiboaccel.gradient) and expectation values of a
+given state evaluated on a backend (qiboaccel.expectation):
+
+    c = qiboaccel.Circuit(2); theta = c.add_parameter("theta")
+    c.add("ry", 0, params=theta).add("cx", 0, 1).add("rz", 1, params=2 * theta + 0.5)
+    value, grad = qiboaccel.gradient(c, "Z0*Z1 - X1", [0.3], method="adjoint")
+
 An interface over libqiboaccel.so (the C API of abi/include/qibo/qiboaccel.h) through ctypes: Debian's python3 and
 numpy are all it needs, and a whole circuit runs in one call. Errors are exceptions (qiboaccel.Error and its
 subclasses) carrying the library's one-line message.
@@ -22,16 +31,19 @@ from ._native import (
     UnsupportedError,
     library_path,
 )
-from .backend import Backend, backends, execute, get_backend, sample
+from .backend import Backend, backends, execute, expectation, get_backend, gradient, sample, sweep
 from .circuit import Circuit, gate_info
+from .parameters import Angle, Parameter
 from .result import Result
+from .variational import GradientResult, SweepResult
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Backend", "BackendNotFoundError", "Circuit", "Error", "FileError", "InvalidArgumentError", "MetaBackend",
-    "OutOfMemoryError", "ParseError", "Result", "UnsupportedError", "backends", "execute", "gate_info", "get_backend",
-    "library_path", "sample",
+    "Angle", "Backend", "BackendNotFoundError", "Circuit", "Error", "FileError", "GradientResult",
+    "InvalidArgumentError", "MetaBackend", "OutOfMemoryError", "Parameter", "ParseError", "Result", "SweepResult",
+    "UnsupportedError", "backends", "execute", "expectation", "gate_info", "get_backend", "gradient", "library_path",
+    "sample", "sweep",
 ]
 
 

@@ -10,7 +10,7 @@ import os
 import threading
 
 API_MAJOR = 1
-API_MINOR = 0
+API_MINOR = 1  # the header version these declarations follow (functions and fields "since 1.1" included)
 
 # qiboaccel_error_code
 OK = 0
@@ -44,6 +44,11 @@ EXECUTE_DENSITY_MATRIX = 0x2
 EXECUTE_NO_STATE = 0x4
 
 LIST_PROBE = 0x1
+
+# qiboaccel_gradient_args.method (since 1.1)
+GRADIENT_AUTO = 0
+GRADIENT_ADJOINT = 1
+GRADIENT_PARAMETER_SHIFT = 2
 
 _size_t = ctypes.c_size_t
 _u32 = ctypes.c_uint32
@@ -86,6 +91,7 @@ class CircuitInfo(_Sized):
     _fields_ = [
         ("struct_size", _size_t), ("n_qubits", _u32), ("n_clbits", _u32), ("n_operations", _u64),
         ("n_registers", _u32), ("n_warnings", _u32), ("parse_seconds", _f64),
+        ("n_parameters", _u32), ("reserved2", _u32),  # since 1.1
     ]
 
 
@@ -105,6 +111,7 @@ class GateArgs(_Sized):
         ("struct_size", _size_t), ("name", _str), ("qubits", ctypes.POINTER(_u32)), ("n_qubits", _u32),
         ("n_controls", _u32), ("controls", ctypes.POINTER(_u32)), ("params", ctypes.POINTER(_f64)),
         ("n_params", _u32), ("reserved", _u32), ("matrix", ctypes.POINTER(_f64)), ("n_matrix_values", _u64),
+        ("param_symbols", ctypes.POINTER(_i32)), ("param_coefficients", ctypes.POINTER(_f64)),  # since 1.1
     ]
 
 
@@ -113,6 +120,7 @@ class GateBatch(_Sized):
         ("struct_size", _size_t), ("n_gates", _u64), ("record_size", _u32), ("reserved", _u32),
         ("records", ctypes.c_void_p), ("qubits", ctypes.c_void_p), ("n_qubit_refs", _u64),
         ("params", ctypes.c_void_p), ("n_params", _u64), ("matrices", ctypes.c_void_p), ("n_matrix_values", _u64),
+        ("param_symbols", ctypes.c_void_p), ("param_coefficients", ctypes.c_void_p),  # since 1.1
     ]
 
 
@@ -121,6 +129,7 @@ class ExecuteArgs(_Sized):
         ("struct_size", _size_t), ("shots", _u64), ("seed", _u64), ("flags", _u32), ("precision", _u32),
         ("noise_model", _str), ("initial_state", ctypes.c_void_p), ("n_initial_state_values", _u64),
         ("result", _handle),
+        ("parameter_values", ctypes.c_void_p), ("n_parameter_values", _u64),  # since 1.1
     ]
 
 
@@ -146,6 +155,37 @@ class SampleArgs(_Sized):
         ("seed", _u64), ("outcomes", ctypes.c_void_p), ("counts", ctypes.c_void_p),
     ]
 
+
+class SweepArgs(_Sized):
+    """qiboaccel_sweep_args (since 1.1)."""
+
+    _fields_ = [
+        ("struct_size", _size_t), ("n_sets", _u64), ("parameter_values", ctypes.c_void_p),
+        ("n_parameter_values", _u64), ("observable", _str), ("shots", _u64), ("seed", _u64), ("flags", _u32),
+        ("precision", _u32), ("expectations", ctypes.c_void_p), ("results", ctypes.c_void_p), ("seconds", _f64),
+    ]
+
+
+class GradientArgs(_Sized):
+    """qiboaccel_gradient_args (since 1.1)."""
+
+    _fields_ = [
+        ("struct_size", _size_t), ("observable", _str), ("parameter_values", ctypes.c_void_p),
+        ("n_parameter_values", _u64), ("method", _u32), ("precision", _u32), ("flags", _u32), ("reserved", _u32),
+        ("noise_model", _str), ("gradient", ctypes.c_void_p), ("n_gradient", _u64), ("value", _f64),
+        ("method_used", _u32), ("circuit_passes", _u32), ("seconds", _f64),
+    ]
+
+
+# The structs above with their C names, for the layout check against the header (tests compile it with gcc).
+STRUCTS = {
+    "qiboaccel_backend_info": BackendInfo, "qiboaccel_backend_list_info": BackendListInfo,
+    "qiboaccel_backend_entry": BackendEntry, "qiboaccel_circuit_info": CircuitInfo,
+    "qiboaccel_register_info": RegisterInfo, "qiboaccel_gate_info": GateInfo, "qiboaccel_gate_args": GateArgs,
+    "qiboaccel_gate_batch": GateBatch, "qiboaccel_execute_args": ExecuteArgs, "qiboaccel_result_info": ResultInfo,
+    "qiboaccel_frequencies_args": FrequenciesArgs, "qiboaccel_sample_args": SampleArgs,
+    "qiboaccel_sweep_args": SweepArgs, "qiboaccel_gradient_args": GradientArgs,
+}
 
 # numpy dtype of qiboaccel_gate_record (48 bytes), so a whole circuit crosses in one call.
 GATE_RECORD_FIELDS = [
@@ -194,6 +234,15 @@ _PROTOTYPES = {
     "qiboaccel_result_get_register": (_E, [_handle, _u32, _P(RegisterInfo)]),
     "qiboaccel_result_expectation": (_E, [_handle, _str, _P(_f64)]),
     "qiboaccel_sample": (_E, [_P(SampleArgs)]),
+}
+
+# Functions since 1.1: declared when the library has them; `require` says which version a feature needs.
+_PROTOTYPES_1_1 = {
+    "qiboaccel_circuit_add_parameter": (_E, [_handle, _str, _P(_u32)]),
+    "qiboaccel_circuit_get_parameter": (_E, [_handle, _u32, _P(_str)]),
+    "qiboaccel_sweep": (_E, [_handle, _handle, _P(SweepArgs)]),
+    "qiboaccel_gradient": (_E, [_handle, _handle, _P(GradientArgs)]),
+    "qiboaccel_state_expectation": (_E, [_handle, ctypes.c_void_p, _u32, _str, _u32, _P(_f64)]),
 }
 
 
@@ -300,8 +349,27 @@ def lib():
                 if version >> 16 != API_MAJOR:
                     raise Error(f"{path} speaks C API {version >> 16}.{version & 0xFFFF}; this package needs {API_MAJOR}.x",
                                 VERSION_MISMATCH)
+                for name, (restype, argtypes) in _PROTOTYPES_1_1.items():
+                    fn = getattr(handle, name, None)  # absent from a 1.0 library: `require` explains
+                    if fn is not None:
+                        fn.restype = restype
+                        fn.argtypes = argtypes
                 _lib = handle
     return _lib
+
+
+def api_version():
+    """(major, minor) of the C API the loaded library speaks."""
+    version = lib().qiboaccel_api_version()
+    return version >> 16, version & 0xFFFF
+
+
+def require(minor, feature):
+    """Raises UnsupportedError when the loaded library is older than C API 1.`minor` (what `feature` needs)."""
+    major, have = api_version()
+    if have < minor:
+        raise UnsupportedError(f"{feature} needs libqiboaccel with C API {API_MAJOR}.{minor}; {library_path()} speaks "
+                               f"{major}.{have} (rebuild it with ./qiboaccel build)", UNSUPPORTED)
 
 
 def call(name, *args):

@@ -1,4 +1,5 @@
-"""qiboaccel.Circuit: a circuit held by libqiboaccel, built from OpenQASM 2.0 or gate by gate."""
+"""qiboaccel.Circuit: a circuit held by libqiboaccel, built from OpenQASM 2.0 or gate by gate, with symbolic
+parameters (add_parameter, OpenQASM's `input angle`) whose values are given when it runs."""
 
 import ctypes
 import numbers
@@ -7,6 +8,7 @@ import threading
 import numpy as np
 
 from . import _native as N
+from .parameters import Parameter, gate_angles
 
 _gate_cache = {}
 _gate_lock = threading.Lock()
@@ -43,13 +45,6 @@ def _qubit_list(values, what, gate):
     return out
 
 
-def _float_list(values, gate):
-    try:
-        return [float(v) for v in values]
-    except (TypeError, ValueError):
-        raise N.InvalidArgumentError(f"{gate}: parameters must be real numbers, got {list(values)!r}") from None
-
-
 def _as_tuple(value):
     if value is None:
         return ()
@@ -71,6 +66,7 @@ class Circuit:
 
     >>> c = Circuit(2); c.add("h", 0).add("cx", 0, 1).measure(0, 1)
     >>> c = Circuit.from_qasm(open("bell.qasm").read())
+    >>> theta = c.add_parameter("theta"); c.add("rx", 0, params=2 * theta + 0.5)   # values come at execution
     """
 
     def __init__(self, nqubits):
@@ -105,15 +101,18 @@ class Circuit:
     # ------------------------------------------------------------------ building
 
     def add(self, gate, *qubits, params=(), controls=(), matrix=None):
-        """Appends a gate by name (qibo's or OpenQASM's): qubits in qibo's order (built-in controls first), real
-        parameters in qibo's order, extra `controls`, and for Unitary / GeneralizedfSim a `matrix`. Returns self."""
+        """Appends a gate by name (qibo's or OpenQASM's): qubits in qibo's order (built-in controls first), parameters
+        in qibo's order, extra `controls`, and for Unitary / GeneralizedfSim a `matrix`. Returns self.
+
+        A parameter is a real number, or a Parameter of this circuit in an affine expression with at most one
+        parameter (`theta`, `2*theta + 0.5`, `pi/2 - theta`): its value is given when the circuit runs."""
         name = N.text(gate, "gate name")
         label = gate if isinstance(gate, str) else repr(gate)
         if len(qubits) == 1 and isinstance(qubits[0], (list, tuple, np.ndarray)):
             qubits = tuple(np.asarray(qubits[0]).ravel().tolist())
         q = _qubit_list(qubits, "qubit", label)
         c = _qubit_list(_as_tuple(controls), "control qubit", label)
-        p = _float_list(_as_tuple(params), label)
+        p, symbols, coefficients = gate_angles(_as_tuple(params), self._key(), label)
         args = N.GateArgs()
         args.name = name
         q_arr = (ctypes.c_uint32 * max(1, len(q)))(*q)
@@ -122,6 +121,11 @@ class Circuit:
         args.qubits, args.n_qubits = q_arr, len(q)
         args.controls, args.n_controls = c_arr, len(c)
         args.params, args.n_params = p_arr, len(p)
+        if symbols is not None:
+            N.require(1, "a gate with symbolic parameters")
+            s_arr = (ctypes.c_int32 * len(symbols))(*symbols)
+            k_arr = (ctypes.c_double * len(coefficients))(*coefficients)
+            args.param_symbols, args.param_coefficients = s_arr, k_arr
         m = None
         if matrix is not None:
             m = _matrix_array(matrix, label)
@@ -132,8 +136,11 @@ class Circuit:
 
     def extend(self, gates):
         """Appends many gates in one call: each item is (name, qubits[, params[, controls[, matrix]]]) or a dict
-        with those keys. All or nothing: on error no gate is added, and the message names the failing one."""
-        records, qubits, params, matrices = [], [], [], []
+        with those keys; parameters as in `add` (numbers, or this circuit's Parameters in affine expressions). All or
+        nothing: on error no gate is added, and the message names the failing one."""
+        records, qubits, params, symbols, coefficients, matrices = [], [], [], [], [], []
+        symbolic = False
+        key = self._key()
         n_matrix = 0
         for item in gates:
             if isinstance(item, dict):
@@ -145,7 +152,11 @@ class Circuit:
             info = gate_info(name)
             qs = _qubit_list(_as_tuple(qs), "qubit", name)
             cs = _qubit_list(_as_tuple(cs), "control qubit", name)
-            ps = _float_list(_as_tuple(ps), name)
+            ps, ss, ks = gate_angles(_as_tuple(ps), key, name)
+            if ss is not None:
+                symbolic = True
+            symbols.extend(ss if ss is not None else [-1] * len(ps))
+            coefficients.extend(ks if ks is not None else [1.0] * len(ps))
             offset, moffset, mcount = len(qubits), -1, 0
             qubits.extend(qs)
             qubits.extend(cs)
@@ -160,11 +171,13 @@ class Circuit:
             return self
         self._add_records(np.array(records, dtype=N.GATE_RECORD_FIELDS), np.array(qubits, dtype=np.uint32),
                           np.array(params, dtype=np.float64),
-                          np.concatenate(matrices) if matrices else np.zeros(0, dtype=np.complex128))
+                          np.concatenate(matrices) if matrices else np.zeros(0, dtype=np.complex128),
+                          (np.array(symbols, dtype=np.int32), np.array(coefficients, dtype=np.float64)) if symbolic else None)
         return self
 
-    def _add_records(self, records, qubits, params, matrices):
-        """One qiboaccel_circuit_add_gates call over prepared numpy arrays (records of GATE_RECORD_FIELDS)."""
+    def _add_records(self, records, qubits, params, matrices, symbolic=None):
+        """One qiboaccel_circuit_add_gates call over prepared numpy arrays (records of GATE_RECORD_FIELDS); `symbolic`:
+        None, or (param_symbols int32, param_coefficients float64) parallel to params."""
         records = np.ascontiguousarray(records)
         qubits = np.ascontiguousarray(qubits, dtype=np.uint32)
         params = np.ascontiguousarray(params, dtype=np.float64)
@@ -176,7 +189,50 @@ class Circuit:
         batch.qubits, batch.n_qubit_refs = qubits.ctypes.data, qubits.size
         batch.params, batch.n_params = params.ctypes.data, params.size
         batch.matrices, batch.n_matrix_values = matrices.ctypes.data, matrices.size
+        if symbolic is not None:
+            N.require(1, "gates with symbolic parameters")
+            symbols = np.ascontiguousarray(symbolic[0], dtype=np.int32)
+            coefficients = np.ascontiguousarray(symbolic[1], dtype=np.float64)
+            batch.param_symbols, batch.param_coefficients = symbols.ctypes.data, coefficients.ctypes.data
         N.call("qiboaccel_circuit_add_gates", self._live(), ctypes.byref(batch))
+
+    def add_parameter(self, name):
+        """Declares a symbolic parameter called `name` (a letter or '_', then letters, digits, '_') and returns it as a
+        Parameter for gate parameters. Values are given in declaration order (see `parameters`)."""
+        N.require(1, "Circuit.add_parameter")
+        index = ctypes.c_uint32()
+        encoded = N.text(name, "parameter name")
+        N.call("qiboaccel_circuit_add_parameter", self._live(), encoded, ctypes.byref(index))
+        return Parameter(self._key(), index.value, N.decode(encoded))
+
+    def parameter(self, name):
+        """The Parameter called `name` (or at index `name` when an int): e.g. an OpenQASM `input angle`, to use in more
+        gates. InvalidArgumentError when the circuit has none of that name."""
+        names = self.parameters
+        if isinstance(name, numbers.Integral) and not isinstance(name, bool):
+            if not 0 <= name < len(names):
+                raise N.InvalidArgumentError(f"parameter index {name} is out of range ({len(names)} parameter(s))")
+            return Parameter(self._key(), int(name), names[name])
+        if name not in names:
+            raise N.InvalidArgumentError(f"unknown parameter {name!r} (the circuit has: {', '.join(names) or 'none'})")
+        return Parameter(self._key(), names.index(name), name)
+
+    @property
+    def parameters(self):
+        """The names of the symbolic parameters (add_parameter, OpenQASM `input angle NAME;`), in the order execute,
+        sweep and gradient take their values."""
+        n = self._info().n_parameters
+        out = []
+        for i in range(n):
+            name = ctypes.c_char_p()
+            N.call("qiboaccel_circuit_get_parameter", self._live(), i, ctypes.byref(name))
+            out.append(N.decode(name.value))
+        return tuple(out)
+
+    @property
+    def nparameters(self):
+        """How many symbolic parameters the circuit has."""
+        return self._info().n_parameters
 
     def add_register(self, name, size):
         """Declares a classical register after the existing ones; returns the index of its bit 0 among all bits."""
@@ -253,7 +309,8 @@ class Circuit:
         if self._handle is None:
             return "<qiboaccel.Circuit (closed)>"
         info = self._info()
-        return f"<qiboaccel.Circuit {info.n_qubits} qubits, {info.n_clbits} classical bits, {info.n_operations} operations>"
+        params = f", {info.n_parameters} parameters" if info.n_parameters else ""
+        return f"<qiboaccel.Circuit {info.n_qubits} qubits, {info.n_clbits} classical bits, {info.n_operations} operations{params}>"
 
     # ------------------------------------------------------------------ lifetime
 
@@ -261,6 +318,10 @@ class Circuit:
         if self._handle is None:
             raise N.InvalidArgumentError("the circuit is closed")
         return self._handle
+
+    def _key(self):
+        """What ties a Parameter to this circuit: the handle's value (the C API never reuses handle values)."""
+        return self._live().value
 
     def close(self):
         """Frees the circuit now (otherwise when it is garbage-collected)."""

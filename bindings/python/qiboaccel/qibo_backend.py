@@ -15,12 +15,19 @@ and frequencies done by libqiboaccel:
   never silently different.
 - Shots come from qiboaccel.sample (the rule every QiboAccel backend follows, the host's seeded random numbers), so
   set_seed makes them reproducible.
+- Expectation values of state vectors (hamiltonian.expectation(state)) for SymbolicHamiltonians are computed by the
+  QiboAccel backend on its own memory (qiboaccel.expectation, the C API's qiboaccel_state_expectation) when they are
+  real sums of Pauli strings: terms of qibo.symbols X, Y, Z, I with real coefficients go as they are; terms given as
+  Hermitian matrices on up to 4 qubits (qibo's TFIM, XXZ, MaxCut, X, Y, Z models with dense=False, custom symbols)
+  are decomposed into Pauli strings first. Dense Hamiltonians (a 2^n x 2^n matrix; decomposing it would cost 4^n
+  traces), non-Hermitian terms, products of two symbols on one qubit that do not commute and density matrices take NumpyBackend's
+  computation, which gives the same number; `last_expectation_fallback` says why.
 """
 
 import collections
 
 import numpy as np
-from qibo import gates
+from qibo import gates, symbols
 from qibo.backends.numpy import NumpyBackend
 from qibo.config import log, raise_error
 from qibo.result import CircuitResult, QuantumState
@@ -110,6 +117,105 @@ def _translate(circuit, nqubits):
 
 _MATRIX_BACKEND = NumpyBackend()
 
+_PAULIS = {symbols.X: "X", symbols.Y: "Y", symbols.Z: "Z"}
+
+
+def _real(value, what):
+    """A real coefficient as a float; raises Unsupported for a complex or symbolic one."""
+    try:
+        c = complex(value)
+    except (TypeError, ValueError):
+        raise Unsupported(f"{what} {value} is not a number") from None
+    if c.imag != 0:
+        raise Unsupported(f"{what} {value} is complex")
+    if not np.isfinite(c.real):
+        raise Unsupported(f"{what} {value} is not finite")
+    return c.real
+
+
+_PAULI_MATRICES = (("", np.eye(2, dtype=complex)), ("X", np.array([[0, 1], [1, 0]], dtype=complex)),
+                   ("Y", np.array([[0, -1j], [1j, 0]], dtype=complex)), ("Z", np.array([[1, 0], [0, -1]], dtype=complex)))
+
+# Terms given as matrices (qibo's HamiltonianTerm: TFIM, XXZ, MaxCut... with dense=False) are decomposed into the
+# 4^k Pauli strings of their k qubits up to this k: 256 strings of 16x16 matrices at most.
+_MAX_DECOMPOSED_QUBITS = 4
+
+
+def _symbolic_paulis(term):
+    """[(coefficient, {qubit: letter})] for a SymbolicTerm of qibo's Pauli symbols; None for other terms (their
+    matrices are decomposed). Raises Unsupported for two symbols on one qubit: qibo's numpy path applies such factors
+    in the opposite order to its term matrix (X0*Y0 gives Y·X there, X·Y in `matrix`), and this backend must give
+    the numbers NumpyBackend gives. Factors that commute (Z0*Z0 in qibo's MaxCut) are fine: their matrix is decomposed."""
+    from qibo.hamiltonians.terms import SymbolicTerm
+
+    if not isinstance(term, SymbolicTerm):
+        return None
+    on = collections.defaultdict(list)
+    for f in term.factors:
+        if type(f) is not symbols.I:
+            on[f.target_qubit].append(f)
+    single = True
+    for q, fs in on.items():
+        for i, a in enumerate(fs):
+            for b in fs[i + 1:]:
+                ma, mb = np.asarray(a.matrix), np.asarray(b.matrix)
+                if not np.allclose(ma @ mb, mb @ ma, rtol=0, atol=1e-14):
+                    raise Unsupported(f"a product of two symbols on qubit {q} that do not commute ({a}*{b})")
+        single = single and len(fs) == 1 and type(fs[0]) in _PAULIS
+    if not single:
+        return None
+    return [(_real(term.coefficient, "coefficient"), {q: _PAULIS[type(fs[0])] for q, fs in on.items()})]
+
+
+def _decomposed_paulis(term):
+    """[(coefficient, {qubit: letter})]: the term's matrix M on its k target qubits as Σ c_P·P with c_P = Tr(P·M)/2^k,
+    real for a Hermitian M. Raises Unsupported for a matrix that is not Hermitian or too large."""
+    qubits = [int(q) for q in term.target_qubits]
+    k = len(qubits)
+    if k > _MAX_DECOMPOSED_QUBITS:
+        raise Unsupported(f"a term on {k} qubits given as a matrix (decomposed into Pauli strings up to "
+                          f"{_MAX_DECOMPOSED_QUBITS})")
+    m = np.asarray(_MATRIX_BACKEND.to_numpy(term.matrix), dtype=complex)
+    if m.shape != (2**k, 2**k):
+        raise Unsupported(f"a term matrix of shape {m.shape} on {k} qubits")
+    scale = max(float(np.max(np.abs(m))), 1e-300) if m.size else 0.0
+    if not np.allclose(m, m.conj().T, rtol=0, atol=1e-13 * scale):
+        raise Unsupported(f"a term on qubits {qubits} whose matrix is not Hermitian")
+    out = []
+    for letters in np.ndindex(*(4,) * k):
+        p = np.eye(1, dtype=complex)
+        for i in letters:
+            p = np.kron(p, _PAULI_MATRICES[i][1])
+        c = np.trace(p @ m).real / 2**k
+        if abs(c) > 1e-15 * scale:
+            out.append((float(c), {q: _PAULI_MATRICES[i][0] for q, i in zip(qubits, letters) if i}))
+    return out
+
+
+def _pauli_text(hamiltonian, nqubits):
+    """A SymbolicHamiltonian as the observable text of the C API ("0.5*Z0*Z1 - 1.25*X2 + 3"): terms of qibo's Pauli
+    symbols as they are, terms given as (Hermitian) matrices decomposed into Pauli strings. Raises Unsupported for what
+    is not a real sum of Pauli strings."""
+    from qibo.hamiltonians import SymbolicHamiltonian
+
+    if not isinstance(hamiltonian, SymbolicHamiltonian):
+        raise Unsupported(f"a {type(hamiltonian).__name__} (a dense matrix, not Pauli strings)")
+    if hamiltonian.nqubits != nqubits:
+        raise Unsupported(f"a Hamiltonian on {hamiltonian.nqubits} qubits and a state of {nqubits}")  # qibo's error
+    parts = []
+    for term in hamiltonian.terms:
+        paulis = _symbolic_paulis(term)
+        parts.extend(paulis if paulis is not None else _decomposed_paulis(term))
+    parts.append((_real(hamiltonian.constant, "constant"), {}))
+    text = []
+    for coefficient, factors in parts:
+        if coefficient == 0 and text:
+            continue
+        body = repr(abs(coefficient)) + "".join(f"*{factors[q]}{q}" for q in sorted(factors))
+        sign = "-" if coefficient < 0 else "+"
+        text.append((f"-{body}" if sign == "-" else body) if not text else f" {sign} {body}")
+    return "".join(text)
+
 
 class QiboAccelBackend(NumpyBackend):
     """qibo's NumpyBackend, with execution, seeding, threads and sampling done by QiboAccel's backend `platform`."""
@@ -121,6 +227,7 @@ class QiboAccelBackend(NumpyBackend):
         self.versions["qiboaccel"] = __version__
         self._rng = np.random.default_rng()
         self.last_fallback = None  # why the last circuit took NumpyBackend's path, or None
+        self.last_expectation_fallback = None  # why the last expectation value took NumpyBackend's path, or None
 
     def _load(self, platform):
         self._backend = Backend(platform)
@@ -175,6 +282,26 @@ class QiboAccelBackend(NumpyBackend):
                         counts=True)
         frequencies += counts.astype(frequencies.dtype)
         return frequencies
+
+    # ------------------------------------------------------------------ expectation values
+
+    def calculate_expectation_state(self, hamiltonian, state, normalize):
+        """<state|H|state> on the QiboAccel backend for real sums of Pauli strings; NumpyBackend's otherwise."""
+        psi = self.to_numpy(state)
+        text = reason = None
+        try:
+            if psi.ndim != 1 or psi.size < 2 or psi.size & (psi.size - 1):
+                raise Unsupported(f"a state of shape {psi.shape}")
+            text = _pauli_text(hamiltonian, psi.size.bit_length() - 1)
+        except Unsupported as e:
+            reason = str(e)
+        self.last_expectation_fallback = reason
+        if reason is not None:  # outside the except block: qibo's own errors come without our exception chained
+            return NumpyBackend.calculate_expectation_state(self, hamiltonian, state, normalize)
+        value = self._backend.expectation(psi, text, precision=self.precision)
+        if normalize:
+            value /= float(np.sum(np.abs(psi) ** 2))
+        return value
 
     # ------------------------------------------------------------------ execution
 

@@ -1,6 +1,7 @@
 """qibo with set_backend("qiboaccel") against qibo's own numpy backend and analytic references: random circuits over
 every gate qibo and the core share (with controls), measurements with nshots, frequencies(), SymbolicHamiltonian
-expectations, qibo's QFT model, density matrices, and the fallback for what the core does not run.
+expectations (computed by the backend through qiboaccel_state_expectation, against qibo's numpy backend and dense
+matrices), qibo's QFT model, density matrices, and the fallback for what the core does not run.
 
 Needs qibo 0.2.16's source tree ($QIBOACCEL_QIBO_SRC, default ../shared/qibo-0.2.16) and Debian's python3-scipy,
 -sympy, -networkx, -tabulate, -joblib; the xunit driver skips these tests with the reason when the source is absent.
@@ -9,6 +10,7 @@ Needs qibo 0.2.16's source tree ($QIBOACCEL_QIBO_SRC, default ../shared/qibo-0.2
 import logging
 import math
 import unittest
+from unittest import mock
 
 import numpy as np
 
@@ -20,9 +22,10 @@ import qibo  # noqa: E402
 from qibo import Circuit, gates, hamiltonians  # noqa: E402
 from qibo.backends import construct_backend  # noqa: E402
 from qibo.models import QFT  # noqa: E402
-from qibo.symbols import X, Y, Z  # noqa: E402
+from qibo.symbols import I, Symbol, X, Y, Z  # noqa: E402
 
 import qiboaccel  # noqa: E402
+from qiboaccel import _native  # noqa: E402
 
 PLATFORMS = ("cpu", "gpu", "python@numpy")
 
@@ -88,6 +91,27 @@ def random_circuit(nqubits, depth, rng, measure=True, density_matrix=False):
 
 def numpy_backend():
     return construct_backend("numpy")
+
+
+def random_state(n, rng, normalised=True):
+    psi = rng.normal(size=2**n) + 1j * rng.normal(size=2**n)
+    return psi / np.linalg.norm(psi) if normalised else psi
+
+
+class CallSpy:
+    """Records the C functions the package calls (qiboaccel._native.call) inside a with block."""
+
+    def __enter__(self):
+        self._patch = mock.patch.object(_native, "call", wraps=_native.call)
+        self._spy = self._patch.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._patch.stop()
+
+    @property
+    def names(self):
+        return [c.args[0] for c in self._spy.call_args_list]
 
 
 class QiboBackend(unittest.TestCase):
@@ -171,6 +195,81 @@ class QiboBackend(unittest.TestCase):
         accel = qiboaccel.Circuit(4)
         r = qiboaccel.execute(accel, initial_state=c().state())
         self.assertAlmostEqual(r.expectation("0.5*Z0*Z1 - 1.25*X2*Y3 + 0.3*X0 + 2"), float(expected), places=10)
+
+    def test_hamiltonian_expectation_runs_on_the_backend(self):
+        """Real Pauli sums go through qiboaccel_state_expectation on every platform and equal qibo's numpy backend; the
+        same Hamiltonian's dense form takes NumpyBackend's computation on this backend and gives the same number."""
+        form = lambda: 0.5 * Z(0) * Z(1) - 1.25 * X(2) * Y(3) + 0.3 * X(0) + 2 + I(1) * Z(3) - 0.75 * Y(1) * Y(0)  # noqa: E731
+        for i, platform in enumerate(PLATFORMS):
+            qibo.set_backend("qiboaccel", platform=platform)
+            backend = qibo.get_backend()
+            rng = np.random.default_rng(60 + i)
+            psi = random_state(4, rng)
+            h = hamiltonians.SymbolicHamiltonian(form())
+            with CallSpy() as spy:
+                got = h.expectation(psi)
+            self.assertIn("qiboaccel_state_expectation", spy.names, platform)
+            self.assertIsNone(backend.last_expectation_fallback)
+            expected = hamiltonians.SymbolicHamiltonian(form(), backend=numpy_backend()).expectation(psi)
+            self.assertAlmostEqual(float(got), float(expected), places=12, msg=platform)
+            with CallSpy() as spy:
+                dense = h.dense.expectation(psi)
+            self.assertNotIn("qiboaccel_state_expectation", spy.names)
+            self.assertIn("dense matrix", backend.last_expectation_fallback)
+            self.assertAlmostEqual(float(dense), float(got), places=12, msg=platform)
+            # normalize=True divides by <psi|psi>, as qibo does.
+            raw = random_state(4, rng, normalised=False)
+            self.assertAlmostEqual(float(h.expectation(raw, normalize=True)),
+                                   float(hamiltonians.SymbolicHamiltonian(form(), backend=numpy_backend()).expectation(raw, normalize=True)),
+                                   places=12)
+            self.assertIsNone(backend.last_expectation_fallback)
+
+    def test_model_hamiltonians_from_matrices_are_decomposed_into_pauli_strings(self):
+        """qibo's models with dense=False hold their terms as matrices; each is decomposed into Pauli strings and the
+        sum evaluated by the backend, equal to qibo's numpy backend."""
+        models = [
+            ("TFIM", lambda b: hamiltonians.TFIM(5, h=0.7, dense=False, backend=b)),
+            ("XXZ", lambda b: hamiltonians.XXZ(5, delta=0.3, dense=False, backend=b)),
+            ("MaxCut", lambda b: hamiltonians.MaxCut(5, dense=False, backend=b)),
+            ("Y", lambda b: hamiltonians.Y(5, dense=False, backend=b)),
+            ("custom symbol", lambda b: hamiltonians.SymbolicHamiltonian(
+                Symbol(0, np.array([[1, 2 - 1j], [2 + 1j, -1]])) * Z(1) + 0.5 * X(4), backend=b)),
+        ]
+        rng = np.random.default_rng(70)
+        psi = random_state(5, rng)
+        for name, make in models:
+            with CallSpy() as spy:
+                got = make(self.backend).expectation(psi)
+            self.assertIn("qiboaccel_state_expectation", spy.names, name)
+            self.assertIsNone(self.backend.last_expectation_fallback, name)
+            expected = make(numpy_backend()).expectation(psi)
+            self.assertAlmostEqual(float(got), float(expected), places=11, msg=name)
+
+    def test_other_hamiltonians_fall_back_to_numpy(self):
+        """What is not a real sum of Pauli strings takes NumpyBackend's computation: the same numbers as qibo's numpy."""
+        rng = np.random.default_rng(80)
+        psi = random_state(3, rng)
+        rho = np.outer(psi, psi.conj())
+        cases = [
+            ("non-commuting product", lambda b: hamiltonians.SymbolicHamiltonian(1j * X(0) * Y(0) + Z(2), backend=b), psi,
+             "do not commute"),
+            ("non-Hermitian term", lambda b: hamiltonians.SymbolicHamiltonian(
+                Symbol(1, np.array([[0, 1], [0, 0]])) * X(0) + Z(2), backend=b), psi, "not Hermitian"),
+            ("dense", lambda b: hamiltonians.TFIM(3, h=0.5, dense=True, backend=b), psi, "dense matrix"),
+        ]
+        for name, make, state, reason in cases:
+            with CallSpy() as spy:
+                got = make(self.backend).expectation(state)
+            self.assertNotIn("qiboaccel_state_expectation", spy.names, name)
+            self.assertIn(reason, self.backend.last_expectation_fallback, name)
+            self.assertAlmostEqual(complex(got), complex(make(numpy_backend()).expectation(state)), places=12, msg=name)
+        # Density matrices are qibo's calculate_expectation_density_matrix: NumpyBackend's, unchanged.
+        h = hamiltonians.SymbolicHamiltonian(0.5 * Z(0) * X(1) - Y(2))
+        with CallSpy() as spy:
+            got = h.expectation(rho)
+        self.assertNotIn("qiboaccel_state_expectation", spy.names)
+        expected = hamiltonians.SymbolicHamiltonian(0.5 * Z(0) * X(1) - Y(2), backend=numpy_backend()).expectation(rho)
+        self.assertAlmostEqual(float(got), float(expected), places=12)
 
     def test_qft_model(self):
         for platform in ("cpu", "gpu"):

@@ -45,6 +45,7 @@ internal static partial class PythonHarness
     private static readonly Dictionary<string, Lazy<Dictionary<string, (string Status, string Detail, string Log)>>> Suites = new()
     {
         ["test_package"] = new(() => RunModule("test_package")),
+        ["test_variational"] = new(() => RunModule("test_variational")),
         ["test_qibo_backend"] = new(() => RunModule("test_qibo_backend")),
     };
 

@@ -12,8 +12,10 @@ namespace QiboAccel.Tests.Bindings;
 /// <summary>
 /// The qiboaccel Python package (bindings/python) as a user runs it: Debian's python3, PYTHONPATH=build/python.
 /// Random circuits over every gate, built gate by gate, in one batch and from OpenQASM, give the C# API's states
-/// (1e-12) and seeded shots; bindings/python/tests/test_package.py (analytic and numpy references, one-line errors)
-/// and test_qibo_backend.py (qibo's numpy backend and FFT as references) run one xunit case per Python test.
+/// (1e-12) and seeded shots; bindings/python/tests/test_package.py (analytic and numpy references, one-line errors),
+/// test_variational.py (symbolic parameters, sweeps, gradients and state expectation values against a numpy simulator
+/// and its finite differences; the VQE example) and test_qibo_backend.py (qibo's numpy backend and FFT as references)
+/// run one xunit case per Python test.
 /// </summary>
 public sealed class PythonPackageTests
 {
@@ -21,11 +23,17 @@ public sealed class PythonPackageTests
 
     public static TheoryData<string> PackageTests() => PythonHarness.TestNames("test_package");
 
+    public static TheoryData<string> VariationalTests() => PythonHarness.TestNames("test_variational");
+
     public static TheoryData<string> QiboTests() => PythonHarness.TestNames("test_qibo_backend");
 
     [Theory]
     [MemberData(nameof(PackageTests))]
     public void Package(string test) => PythonHarness.AssertPassed("test_package", test);
+
+    [Theory]
+    [MemberData(nameof(VariationalTests))]
+    public void Variational(string test) => PythonHarness.AssertPassed("test_variational", test);
 
     [QiboTheory]
     [MemberData(nameof(QiboTests))]
