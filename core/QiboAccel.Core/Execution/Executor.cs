@@ -141,7 +141,7 @@ public static class Executor
         }
         double bytes = Math.Pow(2, nQubits) * precision.BytesPerAmplitude();
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        if (bytes > available)
+        if (bytes > available && !info.IsDistributed)
         {
             throw new BackendException(QiboErrorCode.OutOfMemory,
                 $"{nQubits} qubits need {FormatBytes(bytes)} for a {precision.Name()}-precision state; this machine has {FormatBytes(available)}");
@@ -162,8 +162,8 @@ public static class Executor
         }
         double bytes = Math.Pow(4, nQubits) * precision.BytesPerAmplitude();
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        // The host also keeps one copy of the matrix to read the results.
-        if (bytes * 2 > available)
+        // The host also keeps one copy of the matrix to read the results (a distributed backend holds only a share).
+        if (bytes * (info.IsDistributed ? 1 : 2) > available)
         {
             throw new BackendException(QiboErrorCode.OutOfMemory,
                 $"a density matrix of {nQubits} qubits needs {FormatBytes(bytes)} ({precision.BytesPerAmplitude()}·4^{nQubits} bytes) on the backend and as much again on the host; this machine has {FormatBytes(available)}");
