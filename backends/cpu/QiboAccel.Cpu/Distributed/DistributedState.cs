@@ -97,7 +97,7 @@ internal sealed unsafe class DistributedState<T> : DistributedState where T : un
         ulong sliceBytes = (1UL << local) * (ulong)ElementBytes;
         long chunk = Replicated ? 0 : Math.Min(backend.Options.ChunkBytes, (long)(sliceBytes / 2));
         MemoryLimit.Check(Comm, sliceBytes, 2 * (ulong)chunk, () =>
-            $"a {nQubits}-qubit {StateVector.Name(Precision)} state over {Comm.Size} rank{(Comm.Size == 1 ? "" : "s")} needs " +
+            $"a state of {nQubits} qubits ({StateVector.Name(Precision)}) {(Replicated ? "on" : "split over")} {Comm.Size} rank{(Comm.Size == 1 ? "" : "s")} needs " +
             $"{MemoryLimit.Format(sliceBytes)} per rank (2^{local} amplitudes{(Replicated ? ", replicated: too small to split" : "")})" +
             (chunk > 0 ? $" plus {MemoryLimit.Format(2 * (ulong)chunk)} of exchange buffers" : ""));
         _slice = (StateVector<T>)StateVector.Create(backend.Cpu, local, Precision);
@@ -357,7 +357,7 @@ internal sealed unsafe class DistributedState<T> : DistributedState where T : un
             comm.Agree(_pending, 0, "state_apply");
             if (Verbose && comm.Rank == 0)
             {
-                Console.Error.WriteLine(
+                StandardError.WriteLine(
                     $"qibo_mpi: {ops.Count} ops on {state.NQubits} qubits over {comm.Size} rank{(comm.Size == 1 ? "" : "s")}" +
                     (state.Replicated ? " (replicated)" : $" ({state.Layout.Local} local)") +
                     $": {_segments} local segment{(_segments == 1 ? "" : "s")}, {state._exchange.Exchanges - exchanges} exchanges, " +
