@@ -12,7 +12,7 @@ namespace QiboAccel.Tests.Cli;
 /// </summary>
 public sealed class BuildScriptTests : IDisposable
 {
-    private static readonly string[] Targets = ["cpu", "gpu", "python", "example-c", "cli"];
+    private static readonly string[] Targets = ["cpu", "mpi-shim", "gpu", "python", "example-c", "cli"];
     private static readonly string[] Copied = ["qiboaccel", "Directory.Build.props", "abi", "backends", "cli", "conformance", "core", "python", "examples/backends/c"];
 
     private readonly string _copy = Directory.CreateTempSubdirectory("qiboaccel-build-script-").FullName;
@@ -37,6 +37,7 @@ public sealed class BuildScriptTests : IDisposable
     [InlineData("backends/cpu/QiboAccel.Cpu/StateVector.cs", "cpu")]
     [InlineData("backends/gpu/QiboAccel.Gpu.Kernels/StateKernels.cs", "gpu")]
     [InlineData("abi/include/qibo/backend.h", "example-c")]
+    [InlineData("backends/cpu/mpi/qibo_mpi_shim.c", "mpi-shim")]
     [InlineData("Directory.Build.props", "cpu,gpu,python,example-c,cli")]
     public void EditingAFileMakesWhatLinksItOutOfDate(string file, string expected)
     {
