@@ -16,6 +16,9 @@ internal abstract unsafe class DistributedState : BackendState
     /// <summary>QIBO_MPI_VERBOSE=1: rank 0 prints one line per state_apply (exchanges, bytes, time) to stderr.</summary>
     protected static readonly bool Verbose = Environment.GetEnvironmentVariable("QIBO_MPI_VERBOSE") is { } v && v is not ("" or "0" or "false" or "off");
 
+    /// <summary>QIBO_MPI_STATS=FILE: rank 0 appends one JSON line per state_apply (the communication benchmark reads it).</summary>
+    protected static readonly string? StatsFile = Environment.GetEnvironmentVariable("QIBO_MPI_STATS") is { Length: > 0 } f ? f : null;
+
     protected DistributedState(DistributedBackend backend, int nQubits, QiboPrecision precision) : base(nQubits, precision)
     {
         Backend = backend;
@@ -355,6 +358,13 @@ internal sealed unsafe class DistributedState<T> : DistributedState where T : un
             }
             Flush();
             comm.Agree(_pending, 0, "state_apply");
+            if (StatsFile != null && comm.Rank == 0)
+            {
+                File.AppendAllText(StatsFile, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{{\"ops\":{ops.Count},\"qubits\":{state.NQubits},\"ranks\":{comm.Size},\"local_qubits\":{state.Layout.Local},\"segments\":{_segments}," +
+                    $"\"exchanges\":{state._exchange.Exchanges - exchanges},\"bytes_sent\":{state._exchange.BytesSent - bytes}," +
+                    $"\"exchange_seconds\":{state._exchange.Seconds - seconds:R},\"seconds\":{comm.Time() - start:R}}}\n"));
+            }
             if (Verbose && comm.Rank == 0)
             {
                 StandardError.WriteLine(
