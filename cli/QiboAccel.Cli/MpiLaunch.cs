@@ -13,7 +13,7 @@ namespace QiboAccel.Cli;
 internal static class MpiLaunch
 {
     private static readonly string[] RankVariables = ["OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK", "SLURM_PROCID"];
-    private static readonly string[] SizeVariables = ["OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "SLURM_NTASKS"];
+    private static readonly string[] SizeVariables = ["OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "SLURM_STEP_NUM_TASKS"];
 
     /// <summary>This process's rank, or null when no launcher started it.</summary>
     public static int? Rank => FirstInteger(RankVariables);
@@ -41,9 +41,9 @@ internal static class MpiLaunch
     public static ulong? SharedSeed()
     {
         if (Size < 2) return null;
-        string? job = Environment.GetEnvironmentVariable("PMIX_NAMESPACE")
-            ?? Environment.GetEnvironmentVariable("OMPI_MCA_ess_base_jobid")
-            ?? (Environment.GetEnvironmentVariable("SLURM_JOB_ID") is { } id ? $"{id}.{Environment.GetEnvironmentVariable("SLURM_STEP_ID")}" : null);
+        // PMIx (Open MPI's mpirun, srun --mpi=pmix) names each launch uniquely; other launchers give no such name,
+        // and the ranks then keep their own seeds (the mpi backend still measures with rank 0's numbers).
+        string? job = Environment.GetEnvironmentVariable("PMIX_NAMESPACE") ?? Environment.GetEnvironmentVariable("OMPI_MCA_ess_base_jobid");
         if (string.IsNullOrEmpty(job)) return null;
         ulong hash = 14695981039346656037UL; // FNV-1a
         foreach (char c in job)
