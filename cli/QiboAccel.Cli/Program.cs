@@ -7,6 +7,7 @@ const string Usage = """
     commands:
       run CIRCUIT.qasm   run an OpenQASM 2.0 circuit
           --backend SPEC            cpu (default), cpu:threads=N, a path to a .so or manifest, LANG@NAME
+                                    mpi (cpu:mpi) under mpirun -np 2^k: one state split over the ranks
           --precision double|single amplitude precision (default double)
           --shots N                 sample N shots
           --seed S                  seed of the host random numbers (default: random, printed)
@@ -49,6 +50,7 @@ AppDomain.CurrentDomain.UnhandledException += (_, e) =>
 
 try
 {
+    MpiLaunch.QuietSecondaryRanks(); // under mpirun/srun only rank 0 prints
     if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
     {
         Console.WriteLine(Usage);

@@ -21,7 +21,7 @@ internal static class RunCommand
         ulong? seed = cl.Value("seed") is { } s
             ? ulong.TryParse(s, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out ulong v)
                 ? v : throw new UsageException($"--seed must be a whole number from 0 to {ulong.MaxValue}, got '{QiboAccel.Safety.MessageText.Clip(s, 40)}'")
-            : null;
+            : MpiLaunch.SharedSeed();
         bool wantState = cl.Flag("state");
         bool json = cl.Flag("json");
         bool densityMatrix = cl.Flag("density-matrix");

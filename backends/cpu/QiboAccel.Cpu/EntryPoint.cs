@@ -1,12 +1,14 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using QiboAccel.Abi;
+using QiboAccel.Cpu.Distributed;
 
 namespace QiboAccel.Cpu;
 
 /// <summary>
 /// The library's only exported symbol, and the behaviour it registers with the kit's function table
-/// (<see cref="ApiTable"/>, which checks every argument): backends configured by <see cref="BackendOptions"/>.
+/// (<see cref="ApiTable"/>, which checks every argument): backends configured by <see cref="BackendOptions"/>, or, when
+/// the options contain <c>mpi</c>, by <see cref="DistributedOptions"/> (one state split over the ranks of an MPI job).
 /// </summary>
 public sealed unsafe class EntryPoint : BackendImplementation
 {
@@ -17,7 +19,10 @@ public sealed unsafe class EntryPoint : BackendImplementation
     public static QiboErrorCode GetApi(QiboApiRequest* request) => ApiTable.Answer(request, Implementation);
 
     /// <inheritdoc />
-    public override BackendInstance CreateBackend(string options) => new CpuBackend(BackendOptions.Parse(options));
+    public override BackendInstance CreateBackend(string options) =>
+        DistributedOptions.TryParse(options, out DistributedOptions mpi, out string cpuOptions, out bool threadsGiven)
+            ? DistributedBackend.Create(mpi, cpuOptions, threadsGiven)
+            : new CpuBackend(BackendOptions.Parse(options));
 
     /// <inheritdoc />
     public override OptionalSlots OptionalSlots => OptionalSlots.AllOf1_1;

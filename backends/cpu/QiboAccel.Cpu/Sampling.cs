@@ -29,18 +29,7 @@ internal static unsafe class Sampling
         try
         {
             Probabilities.Compute(state, bits, cumulative);
-            for (long i = 1; i < size; i++) cumulative[i] += cumulative[i - 1];
-            double total = cumulative[size - 1];
-            if (!(total > 0) || double.IsInfinity(total))
-                throw CpuException.Invalid($"sample: the state's norm is {total}; cannot sample from it");
-            // r < 1 guarantees r * total < total, but rounding can make them equal: such a shot falls on the last
-            // outcome with non-zero probability (the first whose cumulative sum reaches the total).
-            long last = FirstAbove(cumulative, size, total, inclusive: true);
-            for (ulong s = 0; s < shots; s++)
-            {
-                long i = FirstAbove(cumulative, size, randoms[s] * total, inclusive: false);
-                outcomes[s] = (ulong)(i < size ? i : last);
-            }
+            FromMarginal(cumulative, size, shots, randoms, outcomes);
         }
         finally
         {
@@ -48,8 +37,28 @@ internal static unsafe class Sampling
         }
     }
 
+    /// <summary>
+    /// The header's rule on a marginal distribution of <paramref name="size"/> outcomes, which is turned into its
+    /// cumulative sums in place: shot s is the smallest i with randoms[s] * total below the i-th sum.
+    /// </summary>
+    public static void FromMarginal(double* cumulative, long size, ulong shots, double* randoms, ulong* outcomes)
+    {
+        for (long i = 1; i < size; i++) cumulative[i] += cumulative[i - 1];
+        double total = cumulative[size - 1];
+        if (!(total > 0) || double.IsInfinity(total))
+            throw CpuException.Invalid($"sample: the state's norm is {total}; cannot sample from it");
+        // r < 1 guarantees r * total < total, but rounding can make them equal: such a shot falls on the last
+        // outcome with non-zero probability (the first whose cumulative sum reaches the total).
+        long last = FirstAbove(cumulative, size, total, inclusive: true);
+        for (ulong s = 0; s < shots; s++)
+        {
+            long i = FirstAbove(cumulative, size, randoms[s] * total, inclusive: false);
+            outcomes[s] = (ulong)(i < size ? i : last);
+        }
+    }
+
     /// <summary>Smallest i with x &lt; c[i] (or x &lt;= c[i] when inclusive); <paramref name="size"/> if none.</summary>
-    private static long FirstAbove(double* c, long size, double x, bool inclusive)
+    public static long FirstAbove(double* c, long size, double x, bool inclusive)
     {
         long lo = 0, hi = size;
         while (lo < hi)

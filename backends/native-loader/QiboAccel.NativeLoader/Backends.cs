@@ -26,19 +26,22 @@ public static class Backends
         {
             throw new BackendException(QiboErrorCode.InvalidArgument, e.Message, inner: e);
         }
-        string library = ResolveLibrary(spec);
-        return new NativeBackend(LoadedLibrary.Get(library), spec.Text, spec.Options);
+        var (library, defaults) = ResolveLibrary(spec);
+        string options = defaults.Length == 0 ? spec.Options : spec.Options.Length == 0 ? defaults : $"{defaults},{spec.Options}";
+        return new NativeBackend(LoadedLibrary.Get(library), spec.Text, options);
     }
 
     /// <summary>The installed backends' manifests (no library is loaded); unreadable manifests go to <paramref name="problems"/>.</summary>
     public static IReadOnlyList<BackendManifest> List(List<string>? problems = null) => BackendDiscovery.FindAll(problems);
 
-    private static string ResolveLibrary(BackendSpecifier spec)
+    /// <summary>The library to load and the manifest's own options ("" for a library path).</summary>
+    private static (string Library, string Options) ResolveLibrary(BackendSpecifier spec)
     {
         if (spec.Path is not null)
         {
-            if (!spec.Path.EndsWith(".json", StringComparison.Ordinal)) return spec.Path;
-            return ReadManifest(spec.Path).LibraryPath;
+            if (!spec.Path.EndsWith(".json", StringComparison.Ordinal)) return (spec.Path, "");
+            BackendManifest read = ReadManifest(spec.Path);
+            return (read.LibraryPath, read.Options);
         }
         // Read manifests in search order and stop at the first of this name: no other manifest's library is loaded.
         var problems = new List<string>();
@@ -53,7 +56,7 @@ public static class Backends
                 $"unknown backend '{Safety.MessageText.Clip(spec.Text)}'{hint}; installed: {known}{skipped}. Searched: {string.Join(":", BackendDiscovery.SearchPaths())}");
         }
         CheckAbi(manifest);
-        return manifest.LibraryPath;
+        return (manifest.LibraryPath, manifest.Options);
     }
 
     private static BackendManifest ReadManifest(string path)

@@ -27,4 +27,11 @@ public sealed record BackendInfo(
 {
     /// <summary>True when the backend applies <paramref name="kind"/> itself.</summary>
     public bool IsNative(QiboOpKind kind) => NativeOps.Contains(kind);
+
+    /// <summary>
+    /// True for a backend whose state is spread over several processes (the cpu backend's mpi mode), which says so
+    /// by a device string beginning with "distributed". Each process then holds a share of the state, so the host
+    /// does not compare the whole state's size with this machine's memory: the backend checks each share.
+    /// </summary>
+    public bool IsDistributed => Device.StartsWith("distributed", StringComparison.Ordinal);
 }

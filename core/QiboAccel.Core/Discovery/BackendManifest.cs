@@ -22,6 +22,13 @@ public sealed record BackendManifest(string Name, string LibraryPath, string Abi
     /// </summary>
     public IReadOnlyList<string> ListAs { get; init; } = [];
 
+    /// <summary>
+    /// Optional <c>"options"</c>: backend_create options this manifest always passes, before any the user adds
+    /// (<c>NAME:MORE</c>, joined with a comma). One library can so be installed under several names, e.g. <c>mpi</c>
+    /// for libqibo_cpu.so with <c>"options": "mpi"</c>.
+    /// </summary>
+    public string Options { get; init; } = "";
+
     /// <summary>The manifest format this host reads.</summary>
     public const int FormatVersion = 1;
 
@@ -75,7 +82,13 @@ public sealed record BackendManifest(string Name, string LibraryPath, string Abi
                 }
                 listAs.AddRange(l.EnumerateArray().Select(e => MessageText.Clip(e.GetString()!, 64)));
             }
-            return new BackendManifest(name, libraryPath, abi, description, full) { ListAs = listAs };
+            string options = "";
+            if (root.TryGetProperty("options", out var o))
+            {
+                if (o.ValueKind != JsonValueKind.String) throw new FormatException($"{full}: \"options\" must be a string (backend_create options)");
+                options = o.GetString()!;
+            }
+            return new BackendManifest(name, libraryPath, abi, description, full) { ListAs = listAs, Options = options };
         }
         catch (JsonException e)
         {

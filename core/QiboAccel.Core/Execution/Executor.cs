@@ -175,6 +175,8 @@ public static class Executor
                 $"{nQubits} qubits is too many for backend '{info.Name}' (at most {info.MaxQubits})");
         }
         double bytes = Math.Pow(2, nQubits) * precision.BytesPerAmplitude();
+        // A distributed backend holds only its share of the state on each rank and checks that share itself.
+        if (info.IsDistributed) bytes = 0;
         CheckMemory($"{nQubits} qubits", bytes, $"for a {precision.Name()}-precision state", host, available);
     }
 
@@ -196,6 +198,7 @@ public static class Executor
                 $"a density matrix of {nQubits} qubits is simulated as a state of {2 * nQubits} qubits: too many for backend '{info.Name}' (at most {info.MaxQubits} qubits, so density matrices of at most {info.MaxQubits / 2} qubits)");
         }
         double bytes = Math.Pow(4, nQubits) * precision.BytesPerAmplitude();
+        if (info.IsDistributed) bytes = 0;
         CheckMemory($"a density matrix of {nQubits} qubits", bytes, $"on the backend ({precision.BytesPerAmplitude()}·4^{nQubits} bytes)", host, available);
     }
 

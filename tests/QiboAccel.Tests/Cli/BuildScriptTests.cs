@@ -12,7 +12,7 @@ namespace QiboAccel.Tests.Cli;
 /// </summary>
 public sealed class BuildScriptTests : IDisposable
 {
-    private static readonly string[] Targets = ["cpu", "gpu", "python", "example-c", "cli", "capi", "python-package"];
+    private static readonly string[] Targets = ["cpu", "mpi-shim", "gpu", "python", "example-c", "cli", "capi", "python-package"];
     private static readonly string[] Copied = ["qiboaccel", "Directory.Build.props", "abi", "backends", "cli", "conformance", "core", "python", "examples/backends/c", "bindings"];
 
     private readonly string _copy = Directory.CreateTempSubdirectory("qiboaccel-build-script-").FullName;
@@ -41,6 +41,7 @@ public sealed class BuildScriptTests : IDisposable
     [InlineData("bindings/c/QiboAccel.CApi/QiboAccel.CApi.csproj", "capi")]
     [InlineData("abi/include/qibo/qiboaccel.h", "capi")]
     [InlineData("bindings/python/qiboaccel/circuit.py", "python-package")]
+    [InlineData("backends/cpu/mpi/qibo_mpi_shim.c", "mpi-shim")]
     public void EditingAFileMakesWhatLinksItOutOfDate(string file, string expected)
     {
         Assert.Empty(OutOfDate(out _));
