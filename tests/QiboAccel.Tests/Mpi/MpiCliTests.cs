@@ -35,7 +35,7 @@ public sealed class MpiCliTests
     public void BackendsListsTheMpiMode()
     {
         MpiJob.Mpirun();
-        var (exit, output, err) = RunCli(null, "backends", "--json");
+        var (exit, output, err) = RunCli(null, "backends", "--json", "--details");
         Assert.True(exit == 0, err);
         JsonElement mpi = BackendEntry(output, "mpi");
         Assert.True(mpi.GetProperty("available").GetBoolean(), mpi.ToString());
@@ -49,7 +49,7 @@ public sealed class MpiCliTests
     {
         // As on a machine where mpicc was missing at build time: the shim is not there.
         var env = new Dictionary<string, string> { ["QIBO_MPI_SHIM"] = "/nonexistent/libqibo_mpi_shim.so" };
-        var (exit, output, err) = RunCli(env, "backends", "--json");
+        var (exit, output, err) = RunCli(env, "backends", "--json", "--details");
         Assert.True(exit == 0, err);
         JsonElement mpi = BackendEntry(output, "mpi");
         Assert.False(mpi.GetProperty("available").GetBoolean());

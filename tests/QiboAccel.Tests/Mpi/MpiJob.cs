@@ -25,12 +25,12 @@ internal static class MpiJob
         return found!;
     }
 
-    /// <summary>The CLI as the tests run it: dotnet build/cli/qiboaccel.dll.</summary>
+    /// <summary>The CLI as users run it under mpirun: the NativeAOT executable build/cli/qiboaccel.</summary>
     public static string[] Cli(params string[] args)
     {
-        string cli = RepoPaths.Combine("build", "cli", "qiboaccel.dll");
+        string cli = CliProgram.Path;
         Assert.True(File.Exists(cli), $"{cli} is missing: run ./qiboaccel build first");
-        return ["dotnet", cli, .. args];
+        return [cli, .. args];
     }
 
     /// <summary>The test driver (tests/QiboAccel.MpiDriver, copied beside the tests).</summary>
