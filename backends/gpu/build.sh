@@ -25,6 +25,6 @@ fi
 # Write then rename: overwriting a library in place crashes processes that have it loaded.
 cp "$publish/libqibo_gpu.so" "$out/.libqibo_gpu.so.new" && mv -f "$out/.libqibo_gpu.so.new" "$out/libqibo_gpu.so"
 cat > "$out/gpu.json" <<JSON
-{ "manifest_version": 1, "name": "gpu", "library_path": "libqibo_gpu.so", "abi_version": "1.0", "description": "GPU state vector: CUDA (NVIDIA driver) or any OpenCL device (options: cuda:N, opencl:N); kernels compiled from C# by ILGPU at build time" }
+{ "manifest_version": 1, "name": "gpu", "library_path": "libqibo_gpu.so", "abi_version": "1.1", "description": "GPU state vector: CUDA (NVIDIA driver) or any OpenCL device (options: cuda:N, opencl:N); kernels compiled from C# by ILGPU at build time" }
 JSON
 echo "backends/gpu/build.sh: wrote $out/libqibo_gpu.so and $out/gpu.json" >&2

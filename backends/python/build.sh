@@ -22,5 +22,5 @@ python_dir="$root/python"
 escaped="${python_dir//\\/\\\\}"
 escaped="${escaped//\"/\\\"}"
 cat > "$out/python.json" <<JSON
-{ "manifest_version": 1, "name": "python", "library_path": "libqibo_python.so", "abi_version": "1.0", "description": "Bridge to backends written in Python (python@NAME imports qibo_backend_NAME; python@numpy is the reference)", "python_path": "$escaped", "list_as": ["python@numpy"] }
+{ "manifest_version": 1, "name": "python", "library_path": "libqibo_python.so", "abi_version": "1.1", "description": "Bridge to backends written in Python (python@NAME imports qibo_backend_NAME; python@numpy is the reference)", "python_path": "$escaped", "list_as": ["python@numpy"] }
 JSON
