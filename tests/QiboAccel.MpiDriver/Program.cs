@@ -52,9 +52,9 @@ switch (mode)
                 c.Run(new ConformanceContext(backend, options => Load(options)));
                 results[c.Name] = new ScenarioResult();
             }
-            catch (ConformanceNotApplicable)
+            catch (ConformanceNotApplicable e)
             {
-                results[c.Name] = new ScenarioResult();
+                results[c.Name] = new ScenarioResult { NotApplicable = e.Message };
             }
             catch (Exception e)
             {
