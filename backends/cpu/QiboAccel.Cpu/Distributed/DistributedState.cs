@@ -328,6 +328,7 @@ internal sealed unsafe class DistributedState<T> : DistributedState where T : un
             int want = target.BitAt(p);
             if (Layout.BitAt(p) == want) continue;
             int q = Layout.PositionOf(want);
+            if (q >= Layout.Local) throw BackendFault.Internal($"the mpi mode's layouts: qubit bit {want} is not in the slice (MoveGlobalsTo first)");
             swaps.Add(OpLocalizer.LocalSwap(p, q));
             Layout.Swap(p, q);
         }
