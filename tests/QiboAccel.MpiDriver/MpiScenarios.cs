@@ -108,12 +108,14 @@ public static class MpiScenarios
 
     /// <summary>
     /// The observable of the overlap scenario on <paramref name="n"/> qubits (10, or 3 for the replicated variant): X,
-    /// Y and Z on the top (global) qubits, alone and with local ones, a string flipping every qubit, local-only strings.
+    /// Y and Z on the top (global) qubits, alone and with local ones, strings of X, Y or Z on every qubit (whatever the
+    /// layout, they flip or sign the global positions), local-only strings.
     /// </summary>
     public static Observable OverlapObservable(int n) => Observable.Parse(n < 10
-        ? "0.5 + X0 - 0.75*Y1 + 1.25*Z0*Z1 + X0*Y1*Z2 + 0.5*Y0*X2 - 0.7*X0*X1*X2 + 0.8*Y2 - 0.3*Z2"
+        ? "0.5 + X0 - 0.75*Y1 + 1.25*Z0*Z1 + X0*Y1*Z2 + 0.5*Y0*X2 - 0.7*X0*X1*X2 + 0.8*Y2 - 0.3*Z2 + 0.35*Z0*Z1*Z2 - 0.45*Y0*Y1*Y2"
         : $"0.5 + X0 - 0.75*Y1 + 1.25*Z0*Z1 + X0*Y1*Z{n - 1} + 0.5*Y0*X{n - 5} - 0.7*{string.Join("*", Enumerable.Range(0, n).Select(q => $"X{q}"))} " +
-          $"+ 1.3*Z1*X{n - 2}*Y{n - 1} + 0.25*Y0*Y1*X2 - 0.6*X1*Z2*X{n - 4} + 0.9*Z{n - 3}*Z{n - 2} - 0.4*X{n - 1}*Y{n - 3} + 0.8*Y{n - 2}");
+          $"+ 1.3*Z1*X{n - 2}*Y{n - 1} + 0.25*Y0*Y1*X2 - 0.6*X1*Z2*X{n - 4} + 0.9*Z{n - 3}*Z{n - 2} - 0.4*X{n - 1}*Y{n - 3} + 0.8*Y{n - 2} " +
+          $"+ 0.35*{string.Join("*", Enumerable.Range(0, n).Select(q => $"Z{q}"))} - 0.45*{string.Join("*", Enumerable.Range(0, n).Select(q => $"Y{q}"))}");
 
     /// <summary>
     /// The three states' circuits of the overlap scenario: A and B differ in which global qubits their gates (an H, a
