@@ -99,6 +99,7 @@ internal static unsafe class DistributedOverlaps
             // the global sign bits folded into the coefficient. Grouped by what the partner must send: its rank
             // (global flips) and which of its chunks (the flips above the chunk's bits).
             var groups = new List<(ulong GlobalFlip, ulong ChunkFlip, List<PauliString> Terms)>();
+            var groupOf = new Dictionary<(ulong, ulong), int>();
             foreach (PauliString t in terms)
             {
                 ulong flip = Physical(layout, t.Flip), sign = Physical(layout, t.Sign);
@@ -106,9 +107,15 @@ internal static unsafe class DistributedOverlaps
                 double coefficient = (BitOperations.PopCount(globalSign & (ulong)state.RankBits) & 1) == 0 ? t.Coefficient : -t.Coefficient;
                 ulong chunkFlip = globalFlip == 0 ? 0 : (flip & localMask) >> chunkBits;
                 var term = new PauliString(coefficient, flip & localMask, sign & localMask, t.YCount);
-                int g = groups.FindIndex(x => x.GlobalFlip == globalFlip && x.ChunkFlip == chunkFlip);
-                if (g < 0) groups.Add((globalFlip, chunkFlip, [term]));
-                else groups[g].Terms.Add(term);
+                if (groupOf.TryGetValue((globalFlip, chunkFlip), out int g))
+                {
+                    groups[g].Terms.Add(term);
+                }
+                else
+                {
+                    groupOf[(globalFlip, chunkFlip)] = groups.Count;
+                    groups.Add((globalFlip, chunkFlip, [term]));
+                }
             }
 
             double sum = 0;
