@@ -5,6 +5,7 @@ using QiboAccel.Conformance;
 using QiboAccel.Conformance.Reference;
 using QiboAccel.Execution;
 using QiboAccel.Gates;
+using QiboAccel.Gradients;
 using QiboAccel.Noise;
 using QiboAccel.Observables;
 
@@ -30,6 +31,9 @@ public sealed class ScenarioResult
 
     /// <summary>The error message when the scenario is expected to fail (or failed).</summary>
     public string? Error { get; set; }
+
+    /// <summary>Why a conformance case did not apply (ConformanceNotApplicable's reason); the test reports it as a skip, never a pass.</summary>
+    public string? NotApplicable { get; set; }
 }
 
 /// <summary>
@@ -88,7 +92,144 @@ public static class MpiScenarios
             ExecutionResult r = c.Backend.Execute(RandomCircuits.Create(7, 60, new Random(71)), seed: 1);
             return new ScenarioResult { Values = [r.Expectation(Observable.Parse("Z0*Z1 + 0.5*X2*Y6 - 1.5*Z6 + X0*X3*X5"))] };
         }));
+        // ABI 1.1 on states whose layouts differ (global qubits swapped in by different gates): inner products,
+        // copies, Pauli sums flipping global qubits; with the default 16 MiB chunks (one stream chunk is half a slice)
+        // and with 1 KiB chunks (many, and flips above the chunk's bits), in complex64 too, and on replicated states.
+        list.Add(new("overlaps-n10", c => Overlaps(c.Backend, Precision.Double)));
+        list.Add(new("overlaps-n10-chunk1k", c => Overlaps(c.Reload("chunk_kib=1"), Precision.Double)));
+        list.Add(new("overlaps-n10-single", c => Overlaps(c.Backend, Precision.Single), 1e-5));
+        list.Add(new("overlaps-replicated", c => Overlaps(c.Backend, Precision.Double, OverlapQubitsReplicated)));
+        list.Add(new("gradient-adjoint", c => AdjointGradient(c.Backend), 1e-10));
         return list;
+    }
+
+    /// <summary>Qubits of the overlap scenario's replicated variant (2 qubits per rank at most on 2 or 4 ranks: below min_local_qubits=3).</summary>
+    public const int OverlapQubitsReplicated = 3;
+
+    /// <summary>
+    /// The observable of the overlap scenario on <paramref name="n"/> qubits (10, or 3 for the replicated variant): X,
+    /// Y and Z on the top (global) qubits, alone and with local ones, strings of X, Y or Z on every qubit (whatever the
+    /// layout, they flip or sign the global positions), local-only strings.
+    /// </summary>
+    public static Observable OverlapObservable(int n) => Observable.Parse(n < 10
+        ? "0.5 + X0 - 0.75*Y1 + 1.25*Z0*Z1 + X0*Y1*Z2 + 0.5*Y0*X2 - 0.7*X0*X1*X2 + 0.8*Y2 - 0.3*Z2 + 0.35*Z0*Z1*Z2 - 0.45*Y0*Y1*Y2"
+        : $"0.5 + X0 - 0.75*Y1 + 1.25*Z0*Z1 + X0*Y1*Z{n - 1} + 0.5*Y0*X{n - 5} - 0.7*{string.Join("*", Enumerable.Range(0, n).Select(q => $"X{q}"))} " +
+          $"+ 1.3*Z1*X{n - 2}*Y{n - 1} + 0.25*Y0*Y1*X2 - 0.6*X1*Z2*X{n - 4} + 0.9*Z{n - 3}*Z{n - 2} - 0.4*X{n - 1}*Y{n - 3} + 0.8*Y{n - 2} " +
+          $"+ 0.35*{string.Join("*", Enumerable.Range(0, n).Select(q => $"Z{q}"))} - 0.45*{string.Join("*", Enumerable.Range(0, n).Select(q => $"Y{q}"))}");
+
+    /// <summary>
+    /// The three states' circuits of the overlap scenario: A and B differ in which global qubits their gates (an H, a
+    /// controlled RX) pull into the slices, and a plain SWAP relabels a global qubit in B; C continues from a copy
+    /// of A with gates on the top qubits.
+    /// </summary>
+    public static (Circuit A, Circuit B, Circuit C) OverlapCircuits(int n)
+    {
+        Circuit a = RandomCircuits.Create(n, 40, new Random(1000 + n)), b = RandomCircuits.Create(n, 40, new Random(2000 + n));
+        a.Add(GateKind.H, [0]);
+        a.Add(GateKind.CNOT, [0, n - 1]);
+        a.Add(GateKind.RY, [n - 2], 0.4);
+        b.Add(GateKind.SWAP, [1, n - 3]);
+        b.Add(GateKind.H, [1]);
+        b.Add(GateKind.CRX, [n - 1, 0], 0.9);
+        var c = new Circuit(n);
+        c.Add(GateKind.RX, [1], 1.1);
+        c.Add(GateKind.H, [0]);
+        c.Add(GateKind.CZ, [0, 1]);
+        c.Add(GateKind.SWAP, [0, n - 1]);
+        c.Add(GateKind.RY, [0], 0.3);
+        return (a, b, c);
+    }
+
+    /// <summary>
+    /// Values of the overlap scenario, in order: ⟨A|B⟩, ⟨B|A⟩, ⟨A|A⟩ (re, im each), ⟨A|O|A⟩, ⟨B|O|B⟩; then C := A, C
+    /// evolved: ⟨C|A⟩, ⟨B|C⟩, ⟨C|O|C⟩; then A := B: ⟨A|B⟩, ⟨A|O|A⟩. The state is A, B and C's amplitudes at the end
+    /// (inner products and expectations may move qubits between ranks but must not change any state).
+    /// </summary>
+    private static ScenarioResult Overlaps(IBackend backend, Precision precision, int n = 10)
+    {
+        var (ca, cb, cc) = OverlapCircuits(n);
+        Observable o = OverlapObservable(n);
+        using IQuantumState a = backend.CreateState(n, precision), b = backend.CreateState(n, precision), c = backend.CreateState(n, precision);
+        Apply(a, ca, plainSwaps: true);
+        Apply(b, cb, plainSwaps: true);
+        var values = new List<double>();
+        void Add(Complex z) => values.AddRange([z.Real, z.Imaginary]);
+        Add(a.InnerProduct(b));
+        Add(b.InnerProduct(a));
+        Add(a.InnerProduct(a));
+        values.Add(a.Expectation(o));
+        values.Add(b.Expectation(o));
+        a.CopyTo(c);
+        Apply(c, cc, plainSwaps: true);
+        Add(c.InnerProduct(a));
+        Add(b.InnerProduct(c));
+        values.Add(c.Expectation(o));
+        b.CopyTo(a);
+        Add(a.InnerProduct(b));
+        values.Add(a.Expectation(o));
+        var amplitudes = new Complex[3 << n];
+        a.GetAmplitudes(0, amplitudes.AsSpan(0, 1 << n));
+        b.GetAmplitudes(0, amplitudes.AsSpan(1 << n, 1 << n));
+        c.GetAmplitudes(0, amplitudes.AsSpan(2 << n, 1 << n));
+        return new ScenarioResult { Values = [.. values], State = Interleave(amplitudes) };
+    }
+
+    /// <summary>
+    /// What <see cref="Overlaps"/> must return, from the reference simulator's states and host sums (conj(a)·b over
+    /// the amplitudes, the observable from its Pauli strings over the amplitudes), sharing no code with any backend.
+    /// </summary>
+    public static ScenarioResult OverlapReference(int n = 10)
+    {
+        var (ca, cb, cc) = OverlapCircuits(n);
+        Observable o = OverlapObservable(n);
+        Complex[] a = ReferenceSimulator.Run(ca), b = ReferenceSimulator.Run(cb);
+        var acc = new Circuit(n);
+        foreach (Operation op in ca.Operations.Concat(cc.Operations)) acc.Add(op);
+        Complex[] c = ReferenceSimulator.Run(acc);
+        static Complex Dot(Complex[] x, Complex[] y)
+        {
+            Complex sum = 0;
+            for (int i = 0; i < x.Length; i++) sum += Complex.Conjugate(x[i]) * y[i];
+            return sum;
+        }
+        var values = new List<double>();
+        void Add(Complex z) => values.AddRange([z.Real, z.Imaginary]);
+        Add(Dot(a, b));
+        Add(Dot(b, a));
+        Add(Dot(a, a));
+        values.Add(o.Expectation(a, n));
+        values.Add(o.Expectation(b, n));
+        Add(Dot(c, a));
+        Add(Dot(b, c));
+        values.Add(o.Expectation(c, n));
+        Add(Dot(b, b));
+        values.Add(o.Expectation(b, n));
+        return new ScenarioResult { Values = [.. values], State = Interleave([.. b, .. b, .. c]) };
+    }
+
+    /// <summary>
+    /// Adjoint gradient (one forward, one backward pass: copies, inner products and expectations on the backend) of a
+    /// 10-qubit circuit whose parametrised gates sit on global and local qubits, and the parameter-shift gradient.
+    /// </summary>
+    private static ScenarioResult AdjointGradient(IBackend backend)
+    {
+        const int n = 10;
+        var circuit = new Circuit(n);
+        var t = Enumerable.Range(0, 6).Select(i => circuit.AddParameter($"t{i}")).ToArray();
+        for (int q = 0; q < n; q++) circuit.Add(Gate.Parametrized(GateKind.RY, [q], 0.1 * q + t[q % 3]));
+        for (int q = 0; q + 1 < n; q++) circuit.Add(GateKind.CNOT, [q, q + 1]);
+        circuit.Add(Gate.Parametrized(GateKind.RX, [0], t[3]));
+        circuit.Add(Gate.Parametrized(GateKind.CRZ, [n - 1, 1], 2 * t[4]));
+        circuit.Add(Gate.Parametrized(GateKind.RZZ, [0, 1], t[5] + 0.2));
+        circuit.Add(Gate.Parametrized(GateKind.RXX, [1, n - 2], t[3]));
+        circuit.Add(Gate.Parametrized(GateKind.CU3, [0, n - 1], t[0], t[1], t[5]));
+        circuit.Add(GateKind.H, [1]);
+        circuit.Add(Gate.Parametrized(GateKind.RY, [0], t[4]));
+        double[] values = [0.3, -1.2, 0.7, 2.1, -0.4, 1.5];
+        Observable o = Observable.Parse($"X0*X1 + 0.5*Z0 - 0.8*Y1*Z{n - 1} + 0.3*X0*Y1*X{n - 2} + Z{n - 1}");
+        GradientResult adjoint = backend.Gradient(circuit, o, values, GradientMethod.Adjoint);
+        GradientResult shift = backend.Gradient(circuit, o, values, GradientMethod.ParameterShift);
+        return new ScenarioResult { Values = [adjoint.Value, .. adjoint.Gradient, shift.Value, .. shift.Gradient] };
     }
 
     private static ScenarioResult StateOf(IBackend backend, Circuit circuit, Precision precision)
@@ -249,14 +390,18 @@ public static class MpiScenarios
         return new ScenarioResult { State = Interleave([.. values]) };
     }
 
-    /// <summary>Applies a gate-only circuit as one batch, lowered as the executor lowers it.</summary>
-    private static void Apply(IQuantumState state, Circuit circuit)
+    /// <summary>
+    /// Applies a gate-only circuit as one batch of MATRIX records, lowered as the executor lowers it; with
+    /// <paramref name="plainSwaps"/> an uncontrolled SWAP goes as a SWAP record (which the mpi mode only relabels).
+    /// </summary>
+    private static void Apply(IQuantumState state, Circuit circuit, bool plainSwaps = false)
     {
         var batch = new OpBatch(circuit.NQubits);
         foreach (Operation op in circuit.Operations)
         {
             var g = (Gate)op;
-            batch.Add(QiboOpKind.Matrix, [.. g.Targets], [.. g.Controls], matrix: g.TargetMatrix());
+            if (plainSwaps && g.Kind == GateKind.SWAP && g.Controls.Count == 0) batch.Add(QiboOpKind.Swap, [.. g.Targets], []);
+            else batch.Add(QiboOpKind.Matrix, [.. g.Targets], [.. g.Controls], matrix: g.TargetMatrix());
         }
         state.Apply(batch);
     }

@@ -9,6 +9,8 @@ using QiboAccel.MpiDriver;
 //   conformance  every conformance case except "threads" (concurrent calls from several threads reach the ranks in
 //                different orders, which the mpi mode refuses rather than hangs on);
 //   diverge      rank 1 applies a different circuit than the others;
+//   diverge-overlaps  rank 1 asks for another expectation value, inner product and copy than the others, then all
+//                agree on one inner product (the job must go on after the errors);
 //   leave        rank 1 leaves before a collective the others enter (the exit barrier must end the job).
 if (args.Length < 2)
 {
@@ -52,9 +54,9 @@ switch (mode)
                 c.Run(new ConformanceContext(backend, options => Load(options)));
                 results[c.Name] = new ScenarioResult();
             }
-            catch (ConformanceNotApplicable)
+            catch (ConformanceNotApplicable e)
             {
-                results[c.Name] = new ScenarioResult();
+                results[c.Name] = new ScenarioResult { NotApplicable = e.Message };
             }
             catch (Exception e)
             {
@@ -73,6 +75,34 @@ switch (mode)
         catch (BackendException e)
         {
             results[mode] = new ScenarioResult { Error = e.Message };
+        }
+        break;
+    case "diverge-overlaps":
+        using (IQuantumState a = backend.CreateState(12, Precision.Double), b = backend.CreateState(12, Precision.Double))
+        {
+            ScenarioResult Try(Func<double[]> run)
+            {
+                try
+                {
+                    return new ScenarioResult { Values = run() };
+                }
+                catch (BackendException e)
+                {
+                    return new ScenarioResult { Error = e.Message };
+                }
+            }
+            var h = new QiboAccel.Execution.OpBatch(12);
+            h.Add(QiboAccel.Abi.QiboOpKind.H, [0], []);
+            a.Apply(h);
+            results["expectation"] = Try(() => [a.Expectation(QiboAccel.Observables.Observable.Parse(rank == 1 ? "X0" : "Z0"))]);
+            results["inner-product"] = Try(() => [(rank == 1 ? b.InnerProduct(a) : a.InnerProduct(b)).Real]);
+            results["copy"] = Try(() =>
+            {
+                if (rank == 1) b.CopyTo(a);
+                else a.CopyTo(b);
+                return [];
+            });
+            results["after"] = Try(() => [a.InnerProduct(b).Real, a.Expectation(QiboAccel.Observables.Observable.Parse("X0"))]);
         }
         break;
     case "leave":

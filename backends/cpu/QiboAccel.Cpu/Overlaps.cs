@@ -37,14 +37,26 @@ internal static unsafe class Overlaps
     public static double Expectation<T>(T* data, int nQubits, ReadOnlySpan<PauliString> terms, WorkerPool pool)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        long length = 1L << nQubits;
         double total = 0;
-        foreach (var group in terms.ToArray().GroupBy(t => t.Flip))
-        {
-            var job = new ExpectationJob<T>(data, group.Key, [.. group], pool.ChunksFor(length, length));
-            pool.Run(job, length, length);
-            foreach (double part in job.Parts) total += part;
-        }
+        foreach (var group in terms.ToArray().GroupBy(t => t.Flip)) total += PauliSum(data, data, nQubits, group.Key, [.. group], 0, pool);
+        return total;
+    }
+
+    /// <summary>
+    /// Σ_b Re(conj(bra[b ^ flip])·i^y_t·ket[b])·c_t·(−1)^popcount((indexBase | b) &amp; sign_t) over the 2^nQubits
+    /// indices b of <paramref name="ket"/> and the <paramref name="terms"/> (their own flips are ignored: they share
+    /// <paramref name="flip"/>, which must stay below 2^nQubits). With bra = ket and indexBase = 0 it is
+    /// Σ_t c_t·⟨ψ|P_t|ψ⟩; the mpi mode passes a slice, or a chunk of one, as the ket, the partner rank's matching chunk
+    /// as the bra, and the chunk's place in the slice as <paramref name="indexBase"/> (a multiple of 2^nQubits).
+    /// </summary>
+    public static double PauliSum<T>(T* bra, T* ket, int nQubits, ulong flip, PauliString[] terms, ulong indexBase, WorkerPool pool)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long length = 1L << nQubits;
+        var job = new ExpectationJob<T>(bra, ket, flip, terms, indexBase, pool.ChunksFor(length, length));
+        pool.Run(job, length, length);
+        double total = 0;
+        foreach (double part in job.Parts) total += part;
         return total;
     }
 
@@ -92,8 +104,8 @@ internal static unsafe class Overlaps
         }
     }
 
-    /// <summary>Σ_b Re(conj(ψ[b ^ flip])·ψ[b]·i^y)·Σ_t c_t·(−1)^popcount(b &amp; sign_t) over one chunk of b.</summary>
-    private sealed class ExpectationJob<T>(T* data, ulong flip, PauliString[] terms, int chunks) : IRangeJob
+    /// <summary>Σ_b Re(conj(bra[b ^ flip])·ket[b]·i^y)·Σ_t c_t·(−1)^popcount((indexBase | b) &amp; sign_t) over one chunk of b.</summary>
+    private sealed class ExpectationJob<T>(T* bra, T* ket, ulong flip, PauliString[] terms, ulong indexBase, int chunks) : IRangeJob
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         public readonly double[] Parts = new double[chunks];
@@ -104,15 +116,16 @@ internal static unsafe class Overlaps
             for (long b = begin; b < end; b++)
             {
                 long partner = b ^ (long)flip;
-                double pr = double.CreateTruncating(data[2 * partner]), pi = double.CreateTruncating(data[2 * partner + 1]);
-                double br = double.CreateTruncating(data[2 * b]), bi = double.CreateTruncating(data[2 * b + 1]);
-                // z = conj(ψ[partner])·ψ[b]
+                double pr = double.CreateTruncating(bra[2 * partner]), pi = double.CreateTruncating(bra[2 * partner + 1]);
+                double br = double.CreateTruncating(ket[2 * b]), bi = double.CreateTruncating(ket[2 * b + 1]);
+                // z = conj(bra[partner])·ket[b]
                 double zr = pr * br + pi * bi, zi = pr * bi - pi * br;
+                ulong index = indexBase | (ulong)b;
                 foreach (PauliString t in terms)
                 {
                     // Re(i^y·z): y = 0: zr, 1: −zi, 2: −zr, 3: zi.
                     double rotated = (t.YCount & 3) switch { 0 => zr, 1 => -zi, 2 => -zr, _ => zi };
-                    sum += (BitOperations.PopCount((ulong)b & t.Sign) & 1) == 0 ? t.Coefficient * rotated : -t.Coefficient * rotated;
+                    sum += (BitOperations.PopCount(index & t.Sign) & 1) == 0 ? t.Coefficient * rotated : -t.Coefficient * rotated;
                 }
             }
             Parts[chunk] = sum;

@@ -1,6 +1,11 @@
 using System.Numerics;
+using System.Globalization;
 using QiboAccel.Abi;
+using QiboAccel.Circuits;
 using QiboAccel.Conformance.Reference;
+using QiboAccel.Execution;
+using QiboAccel.Gates;
+using QiboAccel.Observables;
 
 namespace QiboAccel.Conformance.Cases;
 
@@ -8,6 +13,13 @@ namespace QiboAccel.Conformance.Cases;
 /// ABI 1.1's optional slots — state_copy, state_inner_product, state_expectation — called on the raw table and
 /// checked against sums written out here over amplitudes the case set itself (and, for expectation values, against
 /// dense Kronecker products of Pauli matrices). A backend without a slot is not applicable to its case.
+/// <para>
+/// The raw states come from a backend_create with default options, which for a library with modes is not the
+/// instance under test (the cpu library's default is not its mpi mode). So each case also runs the operation on
+/// states of the backend under test, through the host (which calls the slot), after gates that leave a backend
+/// tracking where qubits lie (the mpi mode swaps qubits between ranks) with them permuted when the operation runs;
+/// the expected values come from the amplitudes read back afterwards.
+/// </para>
 /// </summary>
 internal static unsafe class StateOverlapCases
 {
@@ -56,6 +68,13 @@ internal static unsafe class StateOverlapCases
             using var elsewhere = new RawStates(api, precision, N);
             args = new QiboStateCopyArgs { StructSize = (nuint)sizeof(QiboStateCopyArgs), Source = pair[0], Destination = elsewhere[0] };
             AbiCases.ExpectCode(api, api->StateCopy(&args), QiboErrorCode.InvalidArgument, "state_copy between states of two backend instances");
+
+            // The backend under test: a twin prepared alike shows the source unchanged.
+            using IQuantumState source = Prepared(c, precision, 1), twin = Prepared(c, precision, 1), destination = Prepared(c, precision, 2);
+            source.CopyTo(destination);
+            Complex[] copied = Read(destination), original = Read(source);
+            Check.True(copied.SequenceEqual(original), $"{precision.Name()}, backend under test: the destination does not hold exactly the source's amplitudes");
+            Check.True(original.SequenceEqual(Read(twin)), $"{precision.Name()}, backend under test: state_copy changed the source");
         }
     }
 
@@ -87,6 +106,19 @@ internal static unsafe class StateOverlapCases
             args.Ket = null;
             AbiCases.ExpectCode(api, api->StateInnerProduct(&args), QiboErrorCode.InvalidArgument, "state_inner_product with a NULL ket");
             AbiCases.ExpectCode(api, api->StateInnerProduct(null), QiboErrorCode.InvalidArgument, "state_inner_product(NULL)");
+
+            // The backend under test: two states whose gates differ, and each with itself.
+            using IQuantumState bra = Prepared(c, precision, 3), ket = Prepared(c, precision, 4);
+            Complex braKet = bra.InnerProduct(ket), ketBra = ket.InnerProduct(bra), braBra = bra.InnerProduct(bra);
+            Complex[] x = Read(bra), y = Read(ket);
+            Complex want = 0;
+            for (int i = 0; i < x.Length; i++) want += Complex.Conjugate(x[i]) * y[i];
+            Check.Close(want.Real, braKet.Real, 1e-12, $"{precision.Name()}, backend under test: Re <a|b>");
+            Check.Close(want.Imaginary, braKet.Imaginary, 1e-12, $"{precision.Name()}, backend under test: Im <a|b>");
+            Check.Close(want.Real, ketBra.Real, 1e-12, $"{precision.Name()}, backend under test: Re <b|a>");
+            Check.Close(-want.Imaginary, ketBra.Imaginary, 1e-12, $"{precision.Name()}, backend under test: Im <b|a>");
+            Check.Close(x.Sum(z => z.Real * z.Real + z.Imaginary * z.Imaginary), braBra.Real, 1e-12, $"{precision.Name()}, backend under test: <a|a>");
+            Check.Close(0, braBra.Imaginary, 1e-12, $"{precision.Name()}, backend under test: Im <a|a>");
         }
     }
 
@@ -148,7 +180,69 @@ internal static unsafe class StateOverlapCases
             nullTerms.Reserved = 1;
             AbiCases.ExpectCode(api, api->StateExpectation(&nullTerms), QiboErrorCode.InvalidArgument, "state_expectation with reserved = 1");
             AbiCases.ExpectCode(api, api->StateExpectation(null), QiboErrorCode.InvalidArgument, "state_expectation(NULL)");
+
+            // The backend under test, through the host: the whole sum, then each term alone.
+            using IQuantumState state = Prepared(c, precision, 5, scale: 1.7);
+            Observable observable = AsObservable(terms);
+            var values = new List<double> { state.Expectation(observable) };
+            foreach (PauliTerm term in observable.Terms) values.Add(state.Expectation(AsObservable([AsRecord(term)])));
+            Complex[] amplitudes = Read(state);
+            double sum = observable.Terms.Sum(t => t.Coefficient * DenseExpectation(amplitudes, (int)N, AsRecord(t)));
+            Check.Close(sum, values[0], 1e-10 * (1 + Math.Abs(sum)), $"{precision.Name()}, backend under test: expectation value");
+            for (int t = 0; t < observable.Terms.Count; t++)
+            {
+                PauliTerm term = observable.Terms[t];
+                double want = term.Coefficient * DenseExpectation(amplitudes, (int)N, AsRecord(term));
+                Check.Close(want, values[t + 1], 1e-10 * (1 + Math.Abs(sum)), $"{precision.Name()}, backend under test: the term {Describe(AsRecord(term))}");
+            }
         }
+    }
+
+    /// <summary>
+    /// A state of the backend under test with random amplitudes (not normalised), then gates that differ with the
+    /// seed: an H and a controlled X on the top qubits, a rotation, and a SWAP (native where the backend has it).
+    /// </summary>
+    private static IQuantumState Prepared(ConformanceContext c, Precision precision, int seed, double scale = 1)
+    {
+        IQuantumState state = c.Backend.CreateState((int)N, precision);
+        var rng = new Random(100 + seed);
+        var amplitudes = new Complex[1 << (int)N];
+        for (int i = 0; i < amplitudes.Length; i++)
+            amplitudes[i] = new Complex(rng.NextDouble() * 2 - 1, rng.NextDouble() * 2 - 1) * (scale / Math.Sqrt(amplitudes.Length));
+        state.SetAmplitudes(0, amplitudes);
+        int top = seed % 2, n = (int)N;
+        var batch = new OpBatch(n);
+        foreach (Gate gate in new[]
+        {
+            Gate.Create(GateKind.H, [top]), Gate.Create(GateKind.CNOT, [1 - top, n - 1]), Gate.Create(GateKind.RY, [n - 2], 0.3 * seed),
+            Gate.Create(GateKind.SWAP, [top, n - 3]), Gate.Create(GateKind.RX, [top], 0.7),
+        })
+        {
+            Lowering.AddGate(batch, gate, c.Backend.Info);
+        }
+        state.Apply(batch);
+        return state;
+    }
+
+    private static Complex[] Read(IQuantumState state)
+    {
+        var amplitudes = new Complex[1 << state.NQubits];
+        state.GetAmplitudes(0, amplitudes);
+        return amplitudes;
+    }
+
+    /// <summary>The records as the host's observable text ("0.75 + 0.5*X4*Y2 - ..."), parsed.</summary>
+    private static Observable AsObservable(IEnumerable<QiboPauliTerm> terms) => Observable.Parse(string.Join(" + ", terms.Select(t =>
+    {
+        var factors = Enumerable.Range(0, (int)N).Select(q => (t.XMask >> q & 1) != 0 ? $"X{q}" : (t.YMask >> q & 1) != 0 ? $"Y{q}" : (t.ZMask >> q & 1) != 0 ? $"Z{q}" : "")
+            .Where(f => f.Length > 0);
+        return string.Join("*", factors.Prepend(t.Coefficient.ToString("0.0################", CultureInfo.InvariantCulture)));
+    })).Replace("+ -", "- ", StringComparison.Ordinal));
+
+    private static QiboPauliTerm AsRecord(PauliTerm term)
+    {
+        var (x, y, z) = Observable.QubitMasks(term);
+        return new QiboPauliTerm { Coefficient = term.Coefficient, XMask = x, YMask = y, ZMask = z };
     }
 
     private static double Evaluate(QiboBackendApi* api, RawStates states, IReadOnlyList<QiboPauliTerm> terms, uint termSize, out QiboError* error)

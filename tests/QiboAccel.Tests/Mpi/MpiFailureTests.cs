@@ -53,6 +53,27 @@ public sealed class MpiFailureTests
     }
 
     [Fact]
+    public void RanksAskedForDifferentOverlapsFailTogetherAndGoOn()
+    {
+        // Rank 1 asks for another expectation value, ⟨b|a⟩ instead of ⟨a|b⟩, and a copy the other way round.
+        string output = Directory.CreateTempSubdirectory("qiboaccel-mpi-").FullName;
+        var (exit, _, err, seconds) = MpiJob.Run(2, MpiJob.Driver(MpiRuns.Spec("min_local_qubits=3"), output, "diverge-overlaps"), timeoutSeconds: 120);
+        Assert.True(exit == 0, err);
+        foreach (int rank in new[] { 0, 1 })
+        {
+            var results = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, ScenarioResult>>(File.ReadAllText(Path.Combine(output, $"rank{rank}.json")))!;
+            foreach (string call in new[] { "expectation", "inner_product", "copy" })
+                Assert.Contains($"state_{call}: the MPI ranks were asked different things", results[call.Replace('_', '-')].Error);
+            // Nothing was half done: a is H|0...0>, b is |0...0> (the copies never happened); every rank goes on.
+            ScenarioResult after = results["after"];
+            Assert.True(after.Error is null, after.Error);
+            Assert.Equal(Math.Sqrt(0.5), after.Values![0], 12);
+            Assert.Equal(1, after.Values[1], 12);
+        }
+        Assert.True(seconds < 60, $"took {seconds:0} s");
+    }
+
+    [Fact]
     public void ARankThatLeavesEarlyEndsTheJob()
     {
         // Rank 1 exits while rank 0 waits in a collective for it: rank 1's exit barrier gives up and aborts the job.

@@ -8,7 +8,8 @@ namespace QiboAccel.Tests.Mpi;
 /// The mpi mode on 2 and 4 ranks against the cpu backend: every scenario of <see cref="MpiScenarios"/> (random
 /// circuits over every gate kind with targets and controls on global and local qubits, QFT, raw DIAGONAL/MATRIX
 /// records, seeded and unseeded shots, mid-circuit measurement, reset and if, noise trajectories, density matrices,
-/// marginals, level-by-level sampling, amplitude ranges, expectation values) runs on every rank under mpirun and, in
+/// marginals, level-by-level sampling, amplitude ranges, expectation values, ABI 1.1 copies, inner products and
+/// Pauli sums on states with different layouts, adjoint gradients) runs on every rank under mpirun and, in
 /// this process, on the cpu backend. States agree within 1e-12 (complex128), shots and outcomes exactly, and every
 /// rank reports the same thing.
 /// </summary>
@@ -56,6 +57,33 @@ public sealed class MpiScenarioTests(MpiRuns runs)
         }
     }
 
+    public static TheoryData<int, string, int> OverlapCases()
+    {
+        var data = new TheoryData<int, string, int>();
+        foreach (int ranks in new[] { 2, 4 })
+        {
+            data.Add(ranks, "overlaps-n10", 10);
+            data.Add(ranks, "overlaps-n10-chunk1k", 10);
+            data.Add(ranks, "overlaps-replicated", MpiScenarios.OverlapQubitsReplicated);
+        }
+        return data;
+    }
+
+    /// <summary>
+    /// The ABI 1.1 operations on distributed states (after gates that swapped different global qubits into the
+    /// two states' slices) against the reference simulator's states and plain host sums: not only the same as cpu.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(OverlapCases))]
+    public void OverlapsMatchTheReferenceSimulator(int ranks, string name, int n)
+    {
+        ScenarioResult mpi = runs.Get(ranks, "scenarios")[0][name];
+        Assert.True(mpi.Error is null, $"{name} failed on {ranks} ranks: {mpi.Error}");
+        ScenarioResult expected = MpiScenarios.OverlapReference(n);
+        AssertClose(expected.Values, mpi.Values, 1e-10, $"{name}: inner products and expectation values");
+        AssertClose(expected.State, mpi.State, 1e-12, $"{name}: the states afterwards");
+    }
+
     public static TheoryData<int, string> ConformanceCases()
     {
         var data = new TheoryData<int, string>();
@@ -69,14 +97,17 @@ public sealed class MpiScenarioTests(MpiRuns runs)
     /// <summary>
     /// The conformance kit, in one process per rank, with two local qubits per rank (so the kit's small states are
     /// split too). "threads" is left out: concurrent calls from several threads reach the ranks in different orders,
-    /// which the mpi mode refuses (see <see cref="MpiFailureTests"/>), as the README says.
+    /// which the mpi mode refuses (see <see cref="MpiFailureTests"/>), as the README says. A case that did not apply
+    /// (on every rank alike) is reported as skipped with the kit's reason, never as passed.
     /// </summary>
-    [Theory]
+    [ConformanceTheory]
     [MemberData(nameof(ConformanceCases))]
     public void PassesTheConformanceKit(int ranks, string name)
     {
         Dictionary<string, ScenarioResult>[] all = runs.Get(ranks, "conformance");
         for (int r = 0; r < ranks; r++) Assert.True(all[r][name].Error is null, $"rank {r}: {all[r][name].Error}");
+        for (int r = 1; r < ranks; r++) Assert.Equal(all[0][name].NotApplicable, all[r][name].NotApplicable);
+        if (all[0][name].NotApplicable is { } reason) throw new ConformanceNotApplicable($"on {ranks} MPI ranks: {reason}");
     }
 
     private static void AssertClose(double[]? expected, double[]? actual, double tolerance, string what)

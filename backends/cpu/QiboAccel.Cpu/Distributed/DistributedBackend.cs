@@ -11,6 +11,8 @@ namespace QiboAccel.Cpu.Distributed;
 /// </summary>
 internal sealed class DistributedBackend : BackendInstance
 {
+    private long _states;
+
     private DistributedBackend(CpuBackend cpu, DistributedOptions options, Communicator comm)
     {
         Cpu = cpu;
@@ -60,6 +62,12 @@ internal sealed class DistributedBackend : BackendInstance
 
     /// <inheritdoc />
     public override BackendCapabilities Capabilities { get; }
+
+    /// <summary>
+    /// The next state's number on this instance (0, 1, ...). Every rank creates the same states in the same order, so
+    /// the numbers agree across ranks and go into the signatures of calls on two states (state_copy, inner products).
+    /// </summary>
+    public long NextStateSerial() => _states++;
 
     /// <inheritdoc />
     public override BackendState CreateState(int nQubits, QiboPrecision precision) => DistributedState.Create(this, nQubits, precision);

@@ -19,10 +19,11 @@ internal abstract unsafe class DistributedState : BackendState
     /// <summary>QIBO_MPI_STATS=FILE: rank 0 appends one JSON line per state_apply (the communication benchmark reads it).</summary>
     protected static readonly string? StatsFile = Environment.GetEnvironmentVariable("QIBO_MPI_STATS") is { Length: > 0 } f ? f : null;
 
-    protected DistributedState(DistributedBackend backend, int nQubits, QiboPrecision precision) : base(nQubits, precision)
+    protected DistributedState(DistributedBackend backend, long serial, int nQubits, QiboPrecision precision) : base(nQubits, precision)
     {
         Backend = backend;
         Comm = backend.Comm;
+        Serial = serial;
     }
 
     /// <summary>The backend instance.</summary>
@@ -30,6 +31,9 @@ internal abstract unsafe class DistributedState : BackendState
 
     /// <summary>The job.</summary>
     public Communicator Comm { get; }
+
+    /// <summary>The state's number on its backend instance, the same on every rank (see <see cref="DistributedBackend.NextStateSerial"/>).</summary>
+    public long Serial { get; }
 
     /// <summary>
     /// state_create on every rank: each allocates its slice (or, for a state too small to split, the whole state),
@@ -42,13 +46,14 @@ internal abstract unsafe class DistributedState : BackendState
         lock (comm.Gate)
         {
             ulong signature = new CallSignature("state_create").Add(nQubits).Add((long)precision).Value;
+            long serial = backend.NextStateSerial();
             DistributedState? state = null;
             Exception? failure = null;
             try
             {
                 state = precision == QiboPrecision.Complex64
-                    ? new DistributedState<float>(backend, nQubits)
-                    : new DistributedState<double>(backend, nQubits);
+                    ? new DistributedState<float>(backend, serial, nQubits)
+                    : new DistributedState<double>(backend, serial, nQubits);
             }
             catch (Exception e)
             {
@@ -90,8 +95,8 @@ internal sealed unsafe class DistributedState<T> : DistributedState where T : un
     private readonly StateVector<T> _slice;
     private readonly SliceExchange _exchange;
 
-    public DistributedState(DistributedBackend backend, int nQubits)
-        : base(backend, nQubits, typeof(T) == typeof(float) ? QiboPrecision.Complex64 : QiboPrecision.Complex128)
+    public DistributedState(DistributedBackend backend, long serial, int nQubits)
+        : base(backend, serial, nQubits, typeof(T) == typeof(float) ? QiboPrecision.Complex64 : QiboPrecision.Complex128)
     {
         int k = backend.GlobalQubits;
         Replicated = nQubits - k < backend.Options.MinLocalQubits;
@@ -128,7 +133,11 @@ internal sealed unsafe class DistributedState<T> : DistributedState where T : un
     /// <summary>The slice, for the cpu kernels.</summary>
     public KernelState<T> Kernel => _slice.Kernel;
 
-    private static int ElementBytes => 2 * sizeof(T);
+    /// <summary>The exchanges with other ranks (and their buffers).</summary>
+    public SliceExchange Exchange => _exchange;
+
+    /// <summary>Bytes per amplitude.</summary>
+    public static int ElementBytes => 2 * sizeof(T);
 
     private long SliceLength => 1L << Layout.Local;
 
@@ -243,6 +252,15 @@ internal sealed unsafe class DistributedState<T> : DistributedState where T : un
         }
     }
 
+    /// <inheritdoc />
+    public override void CopyTo(BackendState destination) => DistributedOverlaps.Copy(this, (DistributedState<T>)destination);
+
+    /// <inheritdoc />
+    public override (double Re, double Im) InnerProduct(BackendState ket) => DistributedOverlaps.InnerProduct(this, (DistributedState<T>)ket);
+
+    /// <inheritdoc />
+    public override double Expectation(ReadOnlySpan<PauliString> terms) => DistributedOverlaps.Expectation(this, terms);
+
     /// <summary>Sums <paramref name="count"/> values over the ranks holding parts of the state (nothing to do when replicated).</summary>
     public void Reduce(double* values, long count)
     {
@@ -270,11 +288,24 @@ internal sealed unsafe class DistributedState<T> : DistributedState where T : un
     private void Canonicalize()
     {
         if (Layout.IsIdentity) return;
+        var identity = new QubitLayout(Layout.N, Layout.Local);
+        MoveGlobalsTo(identity);
+        PermuteLocalsTo(identity);
+    }
+
+    /// <summary>
+    /// The collective half of taking <paramref name="target"/>'s layout (a layout of the same size and split): each
+    /// global position gets its target bit by an exchange, through a local position when that bit sits at another
+    /// global one. Afterwards only local positions differ from the target. Every rank must make the same call.
+    /// </summary>
+    public void MoveGlobalsTo(QubitLayout target)
+    {
         int local = Layout.Local;
         for (int g = local; g < Layout.N; g++)
         {
-            if (Layout.BitAt(g) == g) continue;
-            int at = Layout.PositionOf(g);
+            int want = target.BitAt(g);
+            if (Layout.BitAt(g) == want) continue;
+            int at = Layout.PositionOf(want);
             if (at >= local)
             {
                 // Held by another global position: through a local one.
@@ -283,11 +314,21 @@ internal sealed unsafe class DistributedState<T> : DistributedState where T : un
             }
             SwapIn(g, at);
         }
+    }
+
+    /// <summary>
+    /// The local half of taking <paramref name="target"/>'s layout, after <see cref="MoveGlobalsTo"/>: the slice's
+    /// bits are permuted by local SWAPs on the cpu kernels. No communication.
+    /// </summary>
+    public void PermuteLocalsTo(QubitLayout target)
+    {
         var swaps = new List<DecodedOp>();
-        for (int p = 0; p < local; p++)
+        for (int p = 0; p < Layout.Local; p++)
         {
-            if (Layout.BitAt(p) == p) continue;
-            int q = Layout.PositionOf(p);
+            int want = target.BitAt(p);
+            if (Layout.BitAt(p) == want) continue;
+            int q = Layout.PositionOf(want);
+            if (q >= Layout.Local) throw BackendFault.Internal($"the mpi mode's layouts: qubit bit {want} is not in the slice (MoveGlobalsTo first)");
             swaps.Add(OpLocalizer.LocalSwap(p, q));
             Layout.Swap(p, q);
         }

@@ -56,6 +56,16 @@ internal sealed class QubitLayout
         _position[b] = p;
     }
 
+    /// <summary>True when both layouts put every bit at the same position.</summary>
+    public bool SameAs(QubitLayout other) => N == other.N && Local == other.Local && _position.AsSpan().SequenceEqual(other._position);
+
+    /// <summary>Takes <paramref name="other"/>'s positions (a layout of the same size and split: state_copy copies the slice as it lies).</summary>
+    public void CopyFrom(QubitLayout other)
+    {
+        other._position.CopyTo(_position, 0);
+        other._bit.CopyTo(_bit, 0);
+    }
+
     /// <summary>Back to the identity.</summary>
     public void Reset()
     {

@@ -87,6 +87,27 @@ internal sealed unsafe class SliceExchange : IDisposable
         Seconds += _comm.Time() - start;
     }
 
+    /// <summary>
+    /// Streams a whole slice each way between this rank and <paramref name="partner"/> without changing either: in
+    /// step c (of sliceBytes / chunkBytes, chunkBytes a power of two no larger than <see cref="ChunkBytes"/>) both
+    /// send their chunk c ^ <paramref name="chunkXor"/> and receive the other's, which <paramref name="visit"/>(c,
+    /// received) reads before the next step. Both ranks must make the same call (state_expectation's Pauli strings
+    /// whose flips touch global qubits read the partner's amplitudes this way). <paramref name="visit"/> must not
+    /// throw: a rank that stopped half way would leave its partner waiting.
+    /// </summary>
+    public void Stream(byte* data, long sliceBytes, long chunkBytes, long chunkXor, int partner, Action<long, nint> visit)
+    {
+        double start = _comm.Time();
+        for (long c = 0; c < sliceBytes / chunkBytes; c++)
+        {
+            _comm.SendReceive(data + (c ^ chunkXor) * chunkBytes, _receive, chunkBytes, partner);
+            visit(c, (nint)_receive);
+        }
+        Exchanges++;
+        BytesSent += sliceBytes;
+        Seconds += _comm.Time() - start;
+    }
+
     /// <summary>Frees the buffers.</summary>
     public void Dispose()
     {
