@@ -27,7 +27,7 @@ internal sealed unsafe class NativeBackend : IBackend
             throw new BackendException(QiboErrorCode.Internal, $"backend '{specifier}': backend_create succeeded but returned no backend");
         }
         _handle = args.Backend;
-        Info = ReadInfo();
+        Info = ReadInfo() with { CreateOptions = options };
     }
 
     public LoadedLibrary Library { get; }

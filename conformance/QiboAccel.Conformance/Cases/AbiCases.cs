@@ -58,7 +58,7 @@ internal static unsafe class AbiCases
     private static void StructSizes(ConformanceContext c)
     {
         QiboBackendApi* api = Table(c);
-        QiboBackend* backend = CreateBackend(api);
+        QiboBackend* backend = CreateBackend(api, c);
         try
         {
             // Undersized create args: refused.
@@ -126,7 +126,7 @@ internal static unsafe class AbiCases
     private static void ErrorObjects(ConformanceContext c)
     {
         QiboBackendApi* api = Table(c);
-        QiboBackend* backend = CreateBackend(api);
+        QiboBackend* backend = CreateBackend(api, c);
         try
         {
             var args = new QiboStateCreateArgs { StructSize = (nuint)sizeof(QiboStateCreateArgs), Backend = backend, NQubits = 2, Precision = (QiboPrecision)99 };
@@ -156,7 +156,7 @@ internal static unsafe class AbiCases
     private static void RecordStride(ConformanceContext c)
     {
         QiboBackendApi* api = Table(c);
-        QiboBackend* backend = CreateBackend(api);
+        QiboBackend* backend = CreateBackend(api, c);
         try
         {
             // H on qubit 0 then X on qubit 1, as MATRIX records, once at stride 64 and once at stride 80.
@@ -230,7 +230,7 @@ internal static unsafe class AbiCases
     private static void StateCreateErrors(ConformanceContext c)
     {
         QiboBackendApi* api = Table(c);
-        QiboBackend* backend = CreateBackend(api);
+        QiboBackend* backend = CreateBackend(api, c);
         try
         {
             void Refused(string what, QiboStateCreateArgs args, QiboErrorCode code)
@@ -270,12 +270,21 @@ internal static unsafe class AbiCases
         Check.True(actual == code, $"{what}: refused with {ErrorCases.CodeName(actual)} ({message}); the header says {ErrorCases.CodeName(code)}");
     }
 
-    internal static QiboBackend* CreateBackend(QiboBackendApi* api)
+    /// <summary>
+    /// backend_create with the options the backend under test was created with (a library can be several backends:
+    /// libqibo_cpu.so with "mpi" is the mpi mode), so the raw-table cases test that backend, not the library's default.
+    /// </summary>
+    internal static QiboBackend* CreateBackend(QiboBackendApi* api, ConformanceContext c)
     {
-        var args = new QiboBackendCreateArgs { StructSize = (nuint)sizeof(QiboBackendCreateArgs) };
-        QiboError* error = api->BackendCreate(&args);
-        Check.True(error == null && args.Backend != null, $"backend_create with default options failed: {Message(api, error)}");
-        return args.Backend;
+        byte[] options = System.Text.Encoding.UTF8.GetBytes(c.Backend.Info.CreateOptions + "\0");
+        fixed (byte* p = options)
+        {
+            var args = new QiboBackendCreateArgs { StructSize = (nuint)sizeof(QiboBackendCreateArgs), Options = p };
+            QiboError* error = api->BackendCreate(&args);
+            string described = c.Backend.Info.CreateOptions.Length == 0 ? "default options" : $"options '{c.Backend.Info.CreateOptions}'";
+            Check.True(error == null && args.Backend != null, $"backend_create with {described} failed: {Message(api, error)}");
+            return args.Backend;
+        }
     }
 
     private static QiboState* CreateState(QiboBackendApi* api, QiboBackend* backend, uint n)

@@ -45,7 +45,7 @@ internal static unsafe class StateOverlapCases
         QiboBackendApi* api = TableWith(c, 136, "state_copy");
         foreach (Precision precision in Precisions(c))
         {
-            using var pair = new RawStates(api, precision, N, N);
+            using var pair = new RawStates(api, c, precision, N, N);
             Complex[] a = pair.SetRandom(0, seed: 1);
             pair.SetRandom(1, seed: 2);
             var args = new QiboStateCopyArgs { StructSize = (nuint)sizeof(QiboStateCopyArgs), Source = pair[0], Destination = pair[1] };
@@ -56,7 +56,7 @@ internal static unsafe class StateOverlapCases
             pair.Ok(api->StateCopy(&args), "state_copy of a state onto itself");
             Check.True(pair.Read(0).SequenceEqual(a), $"{precision.Name()}: a copy onto itself changed the state");
 
-            using var other = new RawStates(api, precision, N + 1);
+            using var other = new RawStates(api, c, precision, N + 1);
             args.Destination = other[0];
             AbiCases.ExpectCode(api, api->StateCopy(&args), QiboErrorCode.InvalidArgument, $"state_copy from {N} to {N + 1} qubits");
             args.Destination = null;
@@ -65,7 +65,7 @@ internal static unsafe class StateOverlapCases
             args.StructSize = 16;
             AbiCases.ExpectCode(api, api->StateCopy(&args), QiboErrorCode.InvalidArgument, "state_copy with struct_size 16");
             AbiCases.ExpectCode(api, api->StateCopy(null), QiboErrorCode.InvalidArgument, "state_copy(NULL)");
-            using var elsewhere = new RawStates(api, precision, N);
+            using var elsewhere = new RawStates(api, c, precision, N);
             args = new QiboStateCopyArgs { StructSize = (nuint)sizeof(QiboStateCopyArgs), Source = pair[0], Destination = elsewhere[0] };
             AbiCases.ExpectCode(api, api->StateCopy(&args), QiboErrorCode.InvalidArgument, "state_copy between states of two backend instances");
 
@@ -83,7 +83,7 @@ internal static unsafe class StateOverlapCases
         QiboBackendApi* api = TableWith(c, 144, "state_inner_product");
         foreach (Precision precision in Precisions(c))
         {
-            using var pair = new RawStates(api, precision, N, N);
+            using var pair = new RawStates(api, c, precision, N, N);
             pair.SetRandom(0, seed: 3);
             pair.SetRandom(1, seed: 4);
             Complex[] a = pair.Read(0), b = pair.Read(1);
@@ -100,7 +100,7 @@ internal static unsafe class StateOverlapCases
             Check.Close(norm, args.Out[0], 1e-12, $"{precision.Name()}: <a|a>");
             Check.Close(0, args.Out[1], 1e-12, $"{precision.Name()}: Im <a|a>");
 
-            using var other = new RawStates(api, precision, N - 1);
+            using var other = new RawStates(api, c, precision, N - 1);
             args.Ket = other[0];
             AbiCases.ExpectCode(api, api->StateInnerProduct(&args), QiboErrorCode.InvalidArgument, $"state_inner_product of {N} and {N - 1} qubits");
             args.Ket = null;
@@ -128,7 +128,7 @@ internal static unsafe class StateOverlapCases
         var rng = new Random(7);
         foreach (Precision precision in Precisions(c))
         {
-            using var states = new RawStates(api, precision, N);
+            using var states = new RawStates(api, c, precision, N);
             states.SetRandom(0, seed: 5, scale: 1.7); // deliberately not normalised: the result is not divided by <psi|psi>
             Complex[] psi = states.Read(0);
             var terms = new List<QiboPauliTerm>
@@ -315,12 +315,12 @@ internal static unsafe class StateOverlapCases
         private readonly Precision _precision;
         private readonly uint[] _qubits;
 
-        public RawStates(QiboBackendApi* api, Precision precision, params uint[] qubits)
+        public RawStates(QiboBackendApi* api, ConformanceContext c, Precision precision, params uint[] qubits)
         {
             _api = api;
             _qubits = qubits;
             _precision = precision;
-            _backend = AbiCases.CreateBackend(api);
+            _backend = AbiCases.CreateBackend(api, c);
             _states = new QiboState*[qubits.Length];
             for (int i = 0; i < qubits.Length; i++)
             {

@@ -34,4 +34,10 @@ public sealed record BackendInfo(
     /// does not compare the whole state's size with this machine's memory: the backend checks each share.
     /// </summary>
     public bool IsDistributed => Device.StartsWith("distributed", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The options string this instance was created with (backend_create's <c>options</c>: the manifest's options,
+    /// then the specifier's), so that another instance of the same backend can be created through the raw table.
+    /// </summary>
+    public string CreateOptions { get; init; } = "";
 }
