@@ -73,25 +73,10 @@ internal static unsafe class MpiShim
         return null;
     }
 
-    [StructLayout(LayoutKind.Sequential)]
-    private struct DlInfo
-    {
-        public byte* FileName;
-        public void* Base;
-        public byte* SymbolName;
-        public void* SymbolAddress;
-    }
-
-    [DllImport("libc.so.6", EntryPoint = "dladdr")]
-    private static extern int DlAddr(void* address, DlInfo* info);
-
     /// <summary>The folder of the library this code was linked into (libqibo_cpu.so), from the dynamic linker.</summary>
     private static string? OwnFolder()
     {
-        DlInfo info;
-        void* address = (delegate* unmanaged[Cdecl]<QiboApiRequest*, QiboErrorCode>)&EntryPoint.GetApi;
-        if (DlAddr(address, &info) == 0 || info.FileName == null) return null;
-        string? file = Marshal.PtrToStringUTF8((nint)info.FileName);
-        return string.IsNullOrEmpty(file) ? null : Path.GetDirectoryName(Path.GetFullPath(file));
+        string? library = LibraryFile.Containing((delegate* unmanaged[Cdecl]<QiboApiRequest*, QiboErrorCode>)&EntryPoint.GetApi);
+        return library is null ? null : Path.GetDirectoryName(library);
     }
 }

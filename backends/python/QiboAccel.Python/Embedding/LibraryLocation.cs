@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using QiboAccel.Abi;
 
@@ -12,18 +11,6 @@ namespace QiboAccel.Python.Embedding;
 /// </summary>
 internal static unsafe class LibraryLocation
 {
-    [StructLayout(LayoutKind.Sequential)]
-    private struct DlInfo
-    {
-        public byte* FileName;
-        public void* Base;
-        public byte* SymbolName;
-        public void* SymbolAddress;
-    }
-
-    [DllImport("libc.so.6", EntryPoint = "dladdr")]
-    private static extern int DlAddr(void* address, DlInfo* info);
-
     private static readonly Lazy<string?> s_library = new(Find);
     private static readonly Lazy<IReadOnlyList<string>> s_pythonPaths = new(ReadPythonPaths);
 
@@ -33,14 +20,8 @@ internal static unsafe class LibraryLocation
     /// <summary>The existing folders named by python_path in the manifests next to the library.</summary>
     public static IReadOnlyList<string> PythonPaths => s_pythonPaths.Value;
 
-    private static string? Find()
-    {
-        DlInfo info;
-        void* address = (delegate* unmanaged[Cdecl]<QiboApiRequest*, QiboErrorCode>)&EntryPoint.GetApi;
-        if (DlAddr(address, &info) == 0 || info.FileName == null) return null;
-        string? path = Marshal.PtrToStringUTF8((nint)info.FileName);
-        return string.IsNullOrEmpty(path) ? null : Path.GetFullPath(path);
-    }
+    private static string? Find() =>
+        LibraryFile.Containing((delegate* unmanaged[Cdecl]<QiboApiRequest*, QiboErrorCode>)&EntryPoint.GetApi);
 
     private static IReadOnlyList<string> ReadPythonPaths()
     {
