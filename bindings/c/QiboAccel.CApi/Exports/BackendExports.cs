@@ -38,17 +38,7 @@ internal static unsafe class BackendExports
     }
 
     [UnmanagedCallersOnly(EntryPoint = "qiboaccel_backend_destroy", CallConvs = [typeof(CallConvCdecl)])]
-    public static void Destroy(nint backend)
-    {
-        try
-        {
-            HandleTable.Remove<BackendObject>(backend)?.Dispose();
-        }
-        catch
-        {
-            // destroy returns nothing; a backend that fails to release leaks rather than crash the caller.
-        }
-    }
+    public static void Destroy(nint backend) => HandleTable.Destroy<BackendObject>(backend);
 
     [UnmanagedCallersOnly(EntryPoint = "qiboaccel_backend_get_info", CallConvs = [typeof(CallConvCdecl)])]
     public static nint GetInfo(nint backend, Interop.BackendInfo* info)
@@ -127,17 +117,7 @@ internal static unsafe class BackendExports
     }
 
     [UnmanagedCallersOnly(EntryPoint = "qiboaccel_backend_list_destroy", CallConvs = [typeof(CallConvCdecl)])]
-    public static void ListDestroy(nint list)
-    {
-        try
-        {
-            HandleTable.Remove<BackendListObject>(list)?.Dispose();
-        }
-        catch
-        {
-            // destroy returns nothing.
-        }
-    }
+    public static void ListDestroy(nint list) => HandleTable.Destroy<BackendListObject>(list);
 
     [UnmanagedCallersOnly(EntryPoint = "qiboaccel_backend_list_get_info", CallConvs = [typeof(CallConvCdecl)])]
     public static nint ListGetInfo(nint list, BackendListInfo* info)

@@ -75,17 +75,7 @@ internal static unsafe class CircuitExports
     }
 
     [UnmanagedCallersOnly(EntryPoint = "qiboaccel_circuit_destroy", CallConvs = [typeof(CallConvCdecl)])]
-    public static void Destroy(nint circuit)
-    {
-        try
-        {
-            HandleTable.Remove<CircuitObject>(circuit)?.Dispose();
-        }
-        catch
-        {
-            // destroy returns nothing.
-        }
-    }
+    public static void Destroy(nint circuit) => HandleTable.Destroy<CircuitObject>(circuit);
 
     [UnmanagedCallersOnly(EntryPoint = "qiboaccel_circuit_get_info", CallConvs = [typeof(CallConvCdecl)])]
     public static nint GetInfo(nint circuit, CircuitInfo* info)

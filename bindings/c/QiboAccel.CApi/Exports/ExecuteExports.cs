@@ -71,17 +71,7 @@ internal static unsafe class ExecuteExports
     }
 
     [UnmanagedCallersOnly(EntryPoint = "qiboaccel_result_destroy", CallConvs = [typeof(CallConvCdecl)])]
-    public static void Destroy(nint result)
-    {
-        try
-        {
-            HandleTable.Remove<ResultObject>(result)?.Dispose();
-        }
-        catch
-        {
-            // destroy returns nothing.
-        }
-    }
+    public static void Destroy(nint result) => HandleTable.Destroy<ResultObject>(result);
 
     [UnmanagedCallersOnly(EntryPoint = "qiboaccel_result_get_info", CallConvs = [typeof(CallConvCdecl)])]
     public static nint GetInfo(nint result, ResultInfo* info)

@@ -32,11 +32,22 @@ internal static class HandleTable
         return target as T ?? throw CApiException.Invalid($"{what} is a handle of another kind ({KindOf(target)}), not a {what}");
     }
 
-    /// <summary>Invalidates <paramref name="handle"/> and returns its object when it is a live <typeparamref name="T"/>; else null.</summary>
-    public static T? Remove<T>(nint handle) where T : class
+    /// <summary>
+    /// The *_destroy functions: invalidates <paramref name="handle"/> when it is a live <typeparamref name="T"/> and
+    /// disposes its object; anything else (NULL, stale, another kind) is ignored. Never throws: destroy returns
+    /// nothing, so an object that fails to release leaks rather than crash the caller.
+    /// </summary>
+    public static void Destroy<T>(nint handle) where T : class, IDisposable
     {
-        if (handle == 0 || !Objects.TryGetValue(handle, out object? target) || target is not T typed) return null;
-        return Objects.TryRemove(new KeyValuePair<nint, object>(handle, target)) ? typed : null;
+        try
+        {
+            if (handle == 0 || !Objects.TryGetValue(handle, out object? target) || target is not T typed) return;
+            if (Objects.TryRemove(new KeyValuePair<nint, object>(handle, target))) typed.Dispose();
+        }
+        catch
+        {
+            // See above: nothing to report to.
+        }
     }
 
     private static string KindOf(object target) => target switch
