@@ -363,15 +363,7 @@ public static class MpiScenarios
     private static ScenarioResult AmplitudeRanges(IBackend backend)
     {
         const int n = 8;
-        var rng = new Random(31);
-        var initial = new Complex[1 << n];
-        double norm = 0;
-        for (int i = 0; i < initial.Length; i++)
-        {
-            initial[i] = new Complex(rng.NextDouble() - 0.5, rng.NextDouble() - 0.5);
-            norm += initial[i].Magnitude * initial[i].Magnitude;
-        }
-        for (int i = 0; i < initial.Length; i++) initial[i] /= Math.Sqrt(norm);
+        Complex[] initial = RandomCircuits.State(n, new Random(31));
         using IQuantumState state = backend.CreateState(n, Precision.Double);
         state.SetAmplitudes(0, initial);
         Apply(state, RandomCircuits.Create(n, 50, new Random(32)));

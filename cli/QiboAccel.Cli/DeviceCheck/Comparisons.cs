@@ -20,19 +20,6 @@ internal static class Comparisons
     public static Precision[] Common(IBackend a, IBackend b) =>
         [.. new[] { Precision.Double, Precision.Single }.Where(p => a.Info.Precisions.Contains(p) && b.Info.Precisions.Contains(p))];
 
-    public static Complex[] RandomState(int n, Random rng)
-    {
-        var s = new Complex[1 << n];
-        double norm = 0;
-        for (int i = 0; i < s.Length; i++)
-        {
-            s[i] = new Complex(rng.NextDouble() - 0.5, rng.NextDouble() - 0.5);
-            norm += s[i].Magnitude * s[i].Magnitude;
-        }
-        for (int i = 0; i < s.Length; i++) s[i] /= Math.Sqrt(norm);
-        return s;
-    }
-
     public static double MaxDifference(ReadOnlySpan<Complex> a, ReadOnlySpan<Complex> b)
     {
         double max = 0;
@@ -79,7 +66,7 @@ internal static class Comparisons
                                 var batch = new OpBatch(n);
                                 double[] parameters = [rng.NextDouble() * 6, rng.NextDouble() * 6, rng.NextDouble() * 6, rng.NextDouble() * 6];
                                 batch.Add(kind, targets, controls, parameters, MatrixFor(kind, width, rng));
-                                Complex[] initial = RandomState(n, rng);
+                                Complex[] initial = RandomCircuits.State(n, rng);
                                 a.SetAmplitudes(0, initial);
                                 b.SetAmplitudes(0, initial);
                                 a.Apply(batch);
@@ -134,7 +121,7 @@ internal static class Comparisons
             {
                 var rng = new Random(seed + 1);
                 using IQuantumState a = backend.CreateState(n, precision), b = reference.CreateState(n, precision);
-                Complex[] initial = RandomState(n, rng);
+                Complex[] initial = RandomCircuits.State(n, rng);
                 a.SetAmplitudes(0, initial);
                 b.SetAmplitudes(0, initial);
                 var sets = new List<int[]> { Enumerable.Range(0, n).ToArray(), Enumerable.Range(0, n).Reverse().ToArray() };
@@ -155,7 +142,7 @@ internal static class Comparisons
             {
                 var rng = new Random(seed + 2);
                 using IQuantumState a = backend.CreateState(n, precision), b = reference.CreateState(n, precision);
-                Complex[] initial = RandomState(n, rng);
+                Complex[] initial = RandomCircuits.State(n, rng);
                 a.SetAmplitudes(0, initial);
                 b.SetAmplitudes(0, initial);
                 double[] randoms = [.. Enumerable.Range(0, 4000).Select(_ => rng.NextDouble())];

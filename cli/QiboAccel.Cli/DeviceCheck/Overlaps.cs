@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using QiboAccel.Observables;
+using QiboAccel.Conformance;
 
 namespace QiboAccel.Cli.DeviceCheck;
 
@@ -25,7 +26,7 @@ internal static class Overlaps
                 const int n = Qubits;
                 using IQuantumState a = backend.CreateState(n, precision), b = backend.CreateState(n, precision);
                 using IQuantumState ra = reference.CreateState(n, precision), rb = reference.CreateState(n, precision);
-                Complex[] first = Comparisons.RandomState(n, rng), second = Comparisons.RandomState(n, rng);
+                Complex[] first = RandomCircuits.State(n, rng), second = RandomCircuits.State(n, rng);
                 a.SetAmplitudes(0, first);
                 ra.SetAmplitudes(0, first);
                 b.SetAmplitudes(0, second);
