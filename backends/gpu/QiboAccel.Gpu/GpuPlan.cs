@@ -190,26 +190,9 @@ internal sealed unsafe class GpuPlan
                 PlanMatrix(op, ctrl, new ReadOnlySpan<double>(op.Matrix, 2 << (2 * op.Targets.Length)));
                 return;
         }
-        Complex[] matrix = OpMatrix.Of(op);
-        int dim = 1 << op.Targets.Length;
-        if (OpMatrices.IsDiagonal(op.Kind))
-        {
-            var diagonal = new double[2 * dim];
-            for (int i = 0; i < dim; i++)
-            {
-                diagonal[2 * i] = matrix[i * dim + i].Real;
-                diagonal[2 * i + 1] = matrix[i * dim + i].Imaginary;
-            }
-            PlanDiagonal(op, ctrl, diagonal);
-            return;
-        }
-        var dense = new double[2 * matrix.Length];
-        for (int i = 0; i < matrix.Length; i++)
-        {
-            dense[2 * i] = matrix[i].Real;
-            dense[2 * i + 1] = matrix[i].Imaginary;
-        }
-        PlanMatrix(op, ctrl, dense);
+        var (values, diagonal) = OpMatrix.Interleaved(op);
+        if (diagonal) PlanDiagonal(op, ctrl, values);
+        else PlanMatrix(op, ctrl, values);
     }
 
     private void Add(in Planned step)

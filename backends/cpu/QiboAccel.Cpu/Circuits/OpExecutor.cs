@@ -1,5 +1,6 @@
 using System.Numerics;
 using QiboAccel.Abi;
+using QiboAccel.BackendKit.Planning;
 using QiboAccel.Cpu.Kernels;
 
 namespace QiboAccel.Cpu.Circuits;
@@ -38,32 +39,9 @@ internal static unsafe class OpExecutor
 
     private static void ApplyFixed<T>(in KernelState<T> state, in DecodedOp op) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Complex[] block = [];
-        if (op.Kind == QiboOpKind.GeneralizedFSim)
-        {
-            block = new Complex[4];
-            for (int i = 0; i < 4; i++) block[i] = new Complex(op.Matrix[2 * i], op.Matrix[2 * i + 1]);
-        }
-        Complex[] matrix = OpMatrices.Of(op.Kind, op.Params, block);
-        int dim = 1 << op.Targets.Length;
-        if (OpMatrices.IsDiagonal(op.Kind))
-        {
-            var diagonal = new double[2 * dim];
-            for (int i = 0; i < dim; i++)
-            {
-                diagonal[2 * i] = matrix[i * dim + i].Real;
-                diagonal[2 * i + 1] = matrix[i * dim + i].Imaginary;
-            }
-            DiagonalKernel.Apply(state, op.Targets, op.Controls, diagonal);
-            return;
-        }
-        var dense = new double[2 * matrix.Length];
-        for (int i = 0; i < matrix.Length; i++)
-        {
-            dense[2 * i] = matrix[i].Real;
-            dense[2 * i + 1] = matrix[i].Imaginary;
-        }
-        ApplyMatrix(state, op.Targets, op.Controls, dense);
+        var (values, diagonal) = OpMatrix.Interleaved(op);
+        if (diagonal) DiagonalKernel.Apply(state, op.Targets, op.Controls, values);
+        else ApplyMatrix(state, op.Targets, op.Controls, values);
     }
 
     /// <summary>A dense matrix: diagonal ones go to the diagonal kernel, 1-qubit ones to the 2x2 kernel.</summary>

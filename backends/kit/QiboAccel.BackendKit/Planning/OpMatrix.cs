@@ -35,6 +35,25 @@ public static unsafe class OpMatrix
         }
     }
 
+    /// <summary>
+    /// A fixed-kind record (H, RX, CZ, fSim, …) as the kernels take it, real and imaginary parts interleaved: its
+    /// diagonal (2^t values) when the kind is diagonal, else the dense 2^t x 2^t matrix.
+    /// </summary>
+    public static (double[] Values, bool IsDiagonal) Interleaved(in DecodedOp op)
+    {
+        Complex[] matrix = Of(op);
+        int dim = 1 << op.Targets.Length;
+        bool diagonal = OpMatrices.IsDiagonal(op.Kind);
+        var values = new double[2 * (diagonal ? dim : matrix.Length)];
+        for (int i = 0; i < values.Length / 2; i++)
+        {
+            Complex v = diagonal ? matrix[i * dim + i] : matrix[i];
+            values[2 * i] = v.Real;
+            values[2 * i + 1] = v.Imaginary;
+        }
+        return (values, diagonal);
+    }
+
     /// <summary>True when the record's matrix (with its controls) is diagonal.</summary>
     public static bool IsDiagonal(in DecodedOp op)
     {
