@@ -1,8 +1,5 @@
 using QiboAccel.Benchmarking;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Engines;
-using BenchmarkDotNet.Jobs;
 using QiboAccel.Circuits;
 using QiboAccel.Execution;
 using QiboAccel.Gates;
@@ -22,20 +19,9 @@ namespace QiboAccel.Perf;
 public class CircuitPassBenchmark : IDisposable
 {
     /// <summary>Few iterations: a 26-qubit complex128 state is 1 GiB and a gate-by-gate circuit takes seconds.</summary>
-    private sealed class Config : ManualConfig
+    private sealed class Config : LongRunConfig
     {
-        public Config()
-        {
-            AddJob(Job.Default
-                .WithStrategy(RunStrategy.Monitoring)
-                .WithLaunchCount(1)
-                .WithWarmupCount(1)
-                .WithIterationCount(5)
-                .WithInvocationCount(1)
-                .WithUnrollFactor(1)
-                .WithId("circuit"));
-            SummaryStyle = BenchmarkDotNet.Reports.SummaryStyle.Default.WithRatioStyle(BenchmarkDotNet.Columns.RatioStyle.Value);
-        }
+        public Config() : base("circuit", 5) { }
     }
 
     private const int Threads = 2;

@@ -1,7 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Engines;
-using BenchmarkDotNet.Jobs;
 using QiboAccel.Benchmarking;
 using QiboAccel.Execution;
 using QiboAccel.Gates;
@@ -17,14 +14,9 @@ namespace QiboAccel.Perf;
 [Config(typeof(Config))]
 public class ExpectationBenchmark : IDisposable
 {
-    private sealed class Config : ManualConfig
+    private sealed class Config : LongRunConfig
     {
-        public Config()
-        {
-            AddJob(Job.Default.WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(1)
-                .WithIterationCount(5).WithInvocationCount(1).WithUnrollFactor(1).WithId("expectation"));
-            SummaryStyle = BenchmarkDotNet.Reports.SummaryStyle.Default.WithRatioStyle(BenchmarkDotNet.Columns.RatioStyle.Value);
-        }
+        public Config() : base("expectation", 5) { }
     }
 
     private IBackend _backend = null!;

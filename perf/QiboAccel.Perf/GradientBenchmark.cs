@@ -1,7 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Engines;
-using BenchmarkDotNet.Jobs;
 using QiboAccel.Benchmarking;
 using QiboAccel.Circuits;
 using QiboAccel.Execution;
@@ -20,14 +17,9 @@ namespace QiboAccel.Perf;
 [Config(typeof(Config))]
 public class GradientBenchmark : IDisposable
 {
-    private sealed class Config : ManualConfig
+    private sealed class Config : LongRunConfig
     {
-        public Config()
-        {
-            AddJob(Job.Default.WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(1)
-                .WithIterationCount(3).WithInvocationCount(1).WithUnrollFactor(1).WithId("gradient"));
-            SummaryStyle = BenchmarkDotNet.Reports.SummaryStyle.Default.WithRatioStyle(BenchmarkDotNet.Columns.RatioStyle.Value);
-        }
+        public Config() : base("gradient", 3) { }
     }
 
     private IBackend _backend = null!;
