@@ -47,11 +47,11 @@ public static class Gradients
         {
             throw new ArgumentException("gradients under noise need densityMatrix: true (trajectories would make the expectation value random)");
         }
-        Gate[]? gates = densityMatrix || noise is not null ? null : UnitaryGates(circuit, out _);
+        string? notUnitary = densityMatrix || noise is not null ? "density matrices and noise are not unitary" : null;
+        Gate[]? gates = notUnitary is null ? UnitaryGates(circuit, out notUnitary) : null;
         if (gates is null && method == GradientMethod.Adjoint)
         {
-            string reason = densityMatrix || noise is not null ? "density matrices and noise are not unitary" : UnitaryGatesReason(circuit);
-            throw new ArgumentException($"adjoint differentiation needs a circuit of gates ({reason}); use the parameter-shift method");
+            throw new ArgumentException($"adjoint differentiation needs a circuit of gates ({notUnitary}); use the parameter-shift method");
         }
         var clock = Stopwatch.StartNew();
         var index = new Dictionary<Parameter, int>(ReferenceEqualityComparer.Instance);
@@ -80,7 +80,7 @@ public static class Gradients
         };
     }
 
-    /// <summary>The circuit's gates when every other operation is a final measurement; null otherwise.</summary>
+    /// <summary>The circuit's gates when every other operation is a final measurement; otherwise null, and <paramref name="why"/> says which operation.</summary>
     private static Gate[]? UnitaryGates(Circuit circuit, out string? why)
     {
         why = null;
@@ -102,12 +102,6 @@ public static class Gradients
             }
         }
         return [.. gates];
-    }
-
-    private static string UnitaryGatesReason(Circuit circuit)
-    {
-        UnitaryGates(circuit, out string? why);
-        return why ?? "it has none";
     }
 
     private static Gate Bind(Gate gate, IReadOnlyList<double> values, Dictionary<Parameter, int> index) => gate.Bind(p => values[index[p]]);

@@ -161,6 +161,7 @@ public sealed class GradientTests : IDisposable
         }
         var ex = Assert.Throws<ArgumentException>(() => backend.Gradient(circuit, observable, values, GradientMethod.Adjoint, densityMatrix: true, noise: noise));
         Assert.Contains("parameter-shift", ex.Message);
+        Assert.Contains("density matrices and noise are not unitary", ex.Message);
     }
 
     [Fact]
