@@ -31,9 +31,7 @@ internal sealed class LoweredGates
     /// <summary>Makes record <paramref name="index"/> the lowering of <paramref name="gate"/> (same kind and qubits).</summary>
     public void Replace(int index, Gate gate)
     {
-        _scratch.Clear();
-        Lowering.AddGate(_scratch, gate, _info, index);
-        Batch.Overwrite(index, _scratch, 0);
+        Lowering.Relower(Batch, index, gate, _info, _scratch);
         Gates[index] = gate;
     }
 }

@@ -44,6 +44,18 @@ public static class Lowering
         batch.Add(QiboOpKind.Matrix, targets, controls, matrix: gate.TargetMatrix(), source: source);
     }
 
+    /// <summary>
+    /// Makes record <paramref name="record"/> of <paramref name="batch"/> the lowering of <paramref name="gate"/>, a
+    /// gate of the same kind and qubits with other parameter values (one gate is always one record), keeping the
+    /// record's source index; <paramref name="scratch"/> is a reusable batch of the same width.
+    /// </summary>
+    public static void Relower(OpBatch batch, int record, Gate gate, BackendInfo info, OpBatch scratch)
+    {
+        scratch.Clear();
+        AddGate(scratch, gate, info, batch.SourceIndices[record]);
+        batch.Overwrite(record, scratch, 0);
+    }
+
     /// <summary>Appends X on <paramref name="qubit"/> (used by reset).</summary>
     public static void AddX(OpBatch batch, int qubit, BackendInfo info, int source = -1)
         => AddGate(batch, Gate.Create(GateKind.X, [qubit]), info, source);

@@ -43,7 +43,7 @@ public static class Sweeps
         {
             throw new ArgumentException("expectation values in a sweep need a circuit whose measurements all come last (no reset, if or noise channel)");
         }
-        List<(OpBatch Batch, int Record, Gate Gate)> patches = SymbolicRecords(plan, circuit);
+        List<(OpBatch Batch, int Record)> patches = SymbolicRecords(plan, circuit);
         var scratch = new OpBatch(circuit.NQubits);
         using IQuantumState state = backend.CreateState(circuit.NQubits, precision);
         IReadOnlyList<int> sampled = [];
@@ -54,13 +54,7 @@ public static class Sweeps
             {
                 // Bind checks the count and finiteness of the values; only the symbolic gates' records change.
                 Circuit bound = circuit.Bind(values);
-                foreach (var (batch, record, gate) in patches)
-                {
-                    int source = batch.SourceIndices[record];
-                    scratch.Clear();
-                    Lowering.AddGate(scratch, BoundGate(bound, source), info, source);
-                    batch.Overwrite(record, scratch, 0);
-                }
+                foreach (var (batch, record) in patches) Lowering.Relower(batch, record, BoundGate(bound, batch.SourceIndices[record]), info, scratch);
                 state.Reset();
             }
             ExecutionResult run = Executor.Run(info, first, plan, state, shots, actualSeed, returnState: false, progress: null, initial: null);
@@ -80,9 +74,9 @@ public static class Sweeps
         (Gate)(bound.Operations[source] is Conditional c ? c.Body : bound.Operations[source]);
 
     /// <summary>Every record of the plan lowered from a gate that depends on a parameter.</summary>
-    private static List<(OpBatch, int, Gate)> SymbolicRecords(ExecutionPlan plan, Circuit circuit)
+    private static List<(OpBatch, int)> SymbolicRecords(ExecutionPlan plan, Circuit circuit)
     {
-        var found = new List<(OpBatch, int, Gate)>();
+        var found = new List<(OpBatch, int)>();
         void Visit(ExecutionPlan.Step step)
         {
             switch (step)
@@ -93,7 +87,7 @@ public static class Sweeps
                         int source = b.Batch.SourceIndices[r];
                         if (source < 0) continue;
                         Operation op = circuit.Operations[source] is Conditional c ? c.Body : circuit.Operations[source];
-                        if (op is Gate { IsSymbolic: true } g) found.Add((b.Batch, r, g));
+                        if (op is Gate { IsSymbolic: true }) found.Add((b.Batch, r));
                     }
                     break;
                 case ExecutionPlan.ConditionalStep c:
