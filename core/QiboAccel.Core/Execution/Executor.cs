@@ -60,9 +60,7 @@ public static class Executor
             $"planning {circuit.Operations.Count} operations needs about {HostMemory.Format((double)circuit.Operations.Count * BytesPerPlannedOperation)}");
         ExecutionPlan plan = ExecutionPlan.Create(circuit, info);
 
-        // Without measurements a shot reads every qubit, as qibo does.
-        bool readAll = plan.MeasuredQubits.Length == 0;
-        int[] sampled = readAll ? [.. Enumerable.Range(0, circuit.NQubits)] : plan.MeasuredQubits;
+        int[] sampled = SampledQubits(plan.MeasuredQubits, circuit.NQubits);
         CheckFits(info, circuit.NQubits, precision, StateVectorHostNeeds(circuit.NQubits, returnState, shots > 0 ? sampled.Length : 0));
         CheckCountingMemory(circuit, sampled.Length, shots);
 
@@ -81,8 +79,7 @@ public static class Executor
         var rng = new HostRandom(actualSeed);
         if (initial is not null) state.SetAmplitudes(0, initial);
         bool readAll = plan.MeasuredQubits.Length == 0;
-        int[] sampled = readAll ? [.. Enumerable.Range(0, circuit.NQubits)] : plan.MeasuredQubits;
-        var counter = new OutcomeCounter(circuit, sampled);
+        var counter = new OutcomeCounter(circuit, SampledQubits(plan.MeasuredQubits, circuit.NQubits));
         var simulation = new Stopwatch();
         var sampling = new Stopwatch();
         if (plan.IsTerminal)
@@ -146,6 +143,9 @@ public static class Executor
             SamplingSeconds = sampling.Elapsed.TotalSeconds,
         };
     }
+
+    /// <summary>The qubits a shot reads: the measured ones or, in a circuit without measurements, every qubit (as qibo does).</summary>
+    private static int[] SampledQubits(int[] measured, int nQubits) => measured.Length == 0 ? [.. Enumerable.Range(0, nQubits)] : measured;
 
     /// <summary>The error for running a circuit whose symbolic parameters have no values.</summary>
     internal static ArgumentException Unbound(Circuit circuit) =>
@@ -325,7 +325,7 @@ public static class Executor
         ulong actualSeed = seed ?? HostRandom.NewSeed();
         var rng = new HostRandom(actualSeed);
         DensityMatrixPlan plan = DensityMatrixPlan.Create(circuit, info);
-        int sampledCount = shots == 0 ? 0 : plan.MeasuredQubits.Length == 0 ? n : plan.MeasuredQubits.Length;
+        int sampledCount = shots == 0 ? 0 : SampledQubits(plan.MeasuredQubits, n).Length;
         CheckFitsDensityMatrix(info, n, precision, DensityMatrixHostNeeds(n, sampledCount));
         CheckCountingMemory(circuit, sampledCount, shots);
         using IQuantumState state = backend.CreateState(2 * n, precision);
@@ -347,7 +347,7 @@ public static class Executor
         }
 
         bool readAll = plan.MeasuredQubits.Length == 0;
-        var counter = new OutcomeCounter(circuit, readAll ? [.. Enumerable.Range(0, n)] : plan.MeasuredQubits);
+        var counter = new OutcomeCounter(circuit, SampledQubits(plan.MeasuredQubits, n));
         var simulation = new Stopwatch();
         var sampling = new Stopwatch();
         var vector = new Complex[dim * dim];
