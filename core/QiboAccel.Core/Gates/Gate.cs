@@ -90,14 +90,7 @@ public sealed class Gate : Operation
     /// </summary>
     public static Gate Parametrized(GateKind kind, ReadOnlySpan<int> qubits, params ReadOnlySpan<Angle> angles)
     {
-        var values = new double[angles.Length];
-        bool symbolic = false;
-        for (int i = 0; i < angles.Length; i++)
-        {
-            ArgumentNullException.ThrowIfNull(angles[i], nameof(angles));
-            values[i] = angles[i].Constant;
-            symbolic |= !angles[i].IsConstant;
-        }
+        double[] values = Constants(angles, out bool symbolic);
         Gate gate = Create(kind, qubits, values);
         return symbolic ? new Gate(kind, gate._controls, gate._targets, values, null, angles.ToArray()) : gate;
     }
@@ -118,15 +111,22 @@ public sealed class Gate : Operation
     public Gate WithAngles(ReadOnlySpan<Angle> angles)
     {
         if (angles.Length != _parameters.Length) throw new ArgumentException($"{Name} takes {_parameters.Length} parameter(s), got {angles.Length}");
+        double[] values = Constants(angles, out bool symbolic);
+        return new Gate(Kind, _controls, _targets, values, _matrix, symbolic ? angles.ToArray() : null);
+    }
+
+    /// <summary>The angles' constant parts (a gate's values when no parameter is bound), and whether any is symbolic.</summary>
+    private static double[] Constants(ReadOnlySpan<Angle> angles, out bool symbolic)
+    {
         var values = new double[angles.Length];
-        bool symbolic = false;
+        symbolic = false;
         for (int i = 0; i < angles.Length; i++)
         {
             ArgumentNullException.ThrowIfNull(angles[i], nameof(angles));
             values[i] = angles[i].Constant;
             symbolic |= !angles[i].IsConstant;
         }
-        return new Gate(Kind, _controls, _targets, values, _matrix, symbolic ? angles.ToArray() : null);
+        return values;
     }
 
     /// <summary>The same gate (kind, qubits, matrix) with other parameter values: a concrete gate.</summary>
