@@ -9,7 +9,11 @@ namespace QiboAccel.Cpu;
 /// <item><c>simd=auto|512|256|128|scalar</c>: widest vector width the kernels may use (default auto = widest
 /// accelerated by the compiled code).</item>
 /// <item><c>parallel_threshold=N</c>: operations touching fewer than N amplitudes run on one thread (default 16384).</item>
-/// <item><c>fusion=on|off</c>: merge runs of 1-qubit gates on the same qubit into one 2x2 gate (default on).</item>
+/// <item><c>fusion=on|off</c>: gate fusion (default on): runs of 1-qubit gates on the same qubit into one 2x2 gate,
+/// then groups of gates on at most <c>fusion_qubits</c> qubits into one dense or diagonal gate where that saves work.</item>
+/// <item><c>fusion_qubits=N</c>: the largest fused gate, 1 (only 1-qubit runs)..6 (default 4).</item>
+/// <item><c>fusion_policy=cost|always</c>: fuse a group where the cost model says it pays (default), or every group of
+/// two or more gates (for tests and measurements of the fused kernels).</item>
 /// <item><c>blocking=on|off</c>: cache blocking, many gates per memory pass (default on).</item>
 /// <item><c>block_qubits=N</c>: qubits per cache block, 2..30, or auto (default: 512 KiB blocks, 15 for complex128,
 /// 16 for complex64).</item>
@@ -17,10 +21,13 @@ namespace QiboAccel.Cpu;
 /// 0 (off)..30 or auto (default: 32 KiB sub-blocks, 11 for complex128, 12 for complex64).</item>
 /// </list>
 /// </summary>
-internal sealed record BackendOptions(int Threads, int SimdBits, long ParallelThreshold, bool Fusion = true, bool Blocking = true, int BlockQubits = 0, int L1Qubits = -1)
+internal sealed record BackendOptions(int Threads, int SimdBits, long ParallelThreshold, bool Fusion = true, bool Blocking = true, int BlockQubits = 0, int L1Qubits = -1, int FusionQubits = 4, bool FuseAlways = false)
 {
     /// <summary>The documented syntax, quoted in error messages.</summary>
-    public const string Syntax = "threads=N, simd=auto|512|256|128|scalar, parallel_threshold=N, fusion=on|off, blocking=on|off, block_qubits=N|auto, l1_qubits=N|auto";
+    public const string Syntax = "threads=N, simd=auto|512|256|128|scalar, parallel_threshold=N, fusion=on|off, fusion_qubits=N, fusion_policy=cost|always, blocking=on|off, block_qubits=N|auto, l1_qubits=N|auto";
+
+    /// <summary>The default largest fused gate (measured on random, QFT and variational circuits: see the README).</summary>
+    public const int DefaultFusionQubits = 4;
 
     /// <summary>Parses <paramref name="text"/>; throws INVALID_ARGUMENT naming the offending item.</summary>
     public static BackendOptions Parse(string? text)
@@ -29,7 +36,8 @@ internal sealed record BackendOptions(int Threads, int SimdBits, long ParallelTh
         int simd = 512;
         long threshold = 1 << 14;
         bool fusion = true, blocking = true;
-        int blockQubits = 0, l1Qubits = -1;
+        int blockQubits = 0, l1Qubits = -1, fusionQubits = DefaultFusionQubits;
+        bool fuseAlways = false;
         foreach (string item in (text ?? "").Split([',', ';', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
         {
             int eq = item.IndexOf('=');
@@ -58,6 +66,18 @@ internal sealed record BackendOptions(int Threads, int SimdBits, long ParallelTh
                 case "fusion":
                     fusion = Switch(key, value);
                     break;
+                case "fusion_qubits":
+                    if (!int.TryParse(value, out fusionQubits) || fusionQubits < 1 || fusionQubits > 6)
+                        throw CpuException.Invalid($"backend options: fusion_qubits must be an integer in 1..6, got '{value}'");
+                    break;
+                case "fusion_policy":
+                    fuseAlways = value switch
+                    {
+                        "cost" => false,
+                        "always" => true,
+                        _ => throw CpuException.Invalid($"backend options: fusion_policy must be cost or always, got '{value}'"),
+                    };
+                    break;
                 case "blocking":
                     blocking = Switch(key, value);
                     break;
@@ -75,7 +95,7 @@ internal sealed record BackendOptions(int Threads, int SimdBits, long ParallelTh
                     throw CpuException.Invalid($"backend options: unknown option '{key}' (known: {Syntax})");
             }
         }
-        return new BackendOptions(threads, simd, threshold, fusion, blocking, blockQubits, l1Qubits);
+        return new BackendOptions(threads, simd, threshold, fusion, blocking, blockQubits, l1Qubits, fusionQubits, fuseAlways);
     }
 
     private static bool Switch(string key, string value) => value switch

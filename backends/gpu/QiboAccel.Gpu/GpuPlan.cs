@@ -43,11 +43,11 @@ internal struct Planned
 /// copy).
 /// <para>
 /// Fusion, same plan as the CPU backend, from the shared planner in backends/kit: runs of uncontrolled 1-qubit gates
-/// on one qubit become one 2x2 matrix (<see cref="SingleQubitFusion"/>); then <see cref="QubitGroups"/> (the CPU
-/// backend's cache-blocking grouping) gathers operations that touch at most <c>fusion_qubits</c> (default 5) bits and
-/// commute with what they are moved past. A group is replaced by one launch where that pays by the cost model below:
-/// a group of diagonal operations by one diagonal (diagonal merging: Z, S, T, RZ, CZ, CU1, RZZ, ... on up to 5 bits),
-/// any other group by one dense matrix on its bits. MEASURE is a barrier.
+/// on one qubit become one 2x2 matrix (<see cref="SingleQubitFusion"/>); then <see cref="GroupFusion"/> (shared with the
+/// CPU backend) gathers operations that touch at most <c>fusion_qubits</c> (default 5) bits and commute with what
+/// they are moved past, and replaces a group by one launch where that pays by the cost model below: a group of
+/// diagonal operations by one diagonal (diagonal merging: Z, S, T, RZ, CZ, CU1, RZZ, ... on up to 5 bits), any other
+/// group by one dense matrix on its bits. MEASURE is a barrier.
 /// </para>
 /// <para>
 /// Cost model (in passes over the state, the kernels being memory-bound): a launch costs the fraction of the
@@ -89,7 +89,7 @@ internal sealed unsafe class GpuPlan
         List<DecodedOp> ops = options.Fusion ? SingleQubitFusion.Fuse(CollectionsMarshalSpan(input), _keep) : input;
         int afterSingle = ops.Count;
         int fused = 0;
-        if (options.Fusion) ops = FuseGroups(ops, options.FusionQubits, ref fused);
+        if (options.Fusion) ops = GroupFusion.Fuse(ops, options.FusionQubits, _denseCost, _keep, out fused);
         foreach (DecodedOp op in ops) PlanOp(op, randoms);
         if (s_verbose)
         {
@@ -99,56 +99,6 @@ internal sealed unsafe class GpuPlan
     }
 
     private static ReadOnlySpan<DecodedOp> CollectionsMarshalSpan(List<DecodedOp> list) => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list);
-
-    /// <summary>Replaces each group of operations on at most <paramref name="maxBits"/> bits by one launch where it pays.</summary>
-    private List<DecodedOp> FuseGroups(List<DecodedOp> ops, int maxBits, ref int fused)
-    {
-        var output = new List<DecodedOp>(ops.Count);
-        foreach (QubitGroup group in QubitGroups.Plan(ops, _n, maxBits, 0))
-        {
-            if (group.Indices.Length == 1)
-            {
-                output.Add(ops[group.Indices[0]]);
-                continue;
-            }
-            DecodedOp[] members = [.. group.Indices.Select(i => ops[i])];
-            // Group bits, highest amplitude bit (lowest qubit) first: the first target is the matrix's most significant bit.
-            int[] bits = [.. Enumerable.Range(0, 64).Where(b => (group.Mask & (1UL << b)) != 0).Reverse()];
-            double apart = members.Sum(Cost);
-            bool diagonal = members.All(m => OpMatrix.IsDiagonal(m));
-            double together = diagonal ? 1 : DenseCost(bits.Length);
-            if (together >= apart)
-            {
-                output.AddRange(members);
-                continue;
-            }
-            fused++;
-            output.Add(diagonal
-                ? SingleQubitFusion.MatrixOp(bits, FusedMatrix.DiagonalOf(members, bits), members[0].Index, _keep, QiboOpKind.Diagonal)
-                : SingleQubitFusion.MatrixOp(bits, FusedMatrix.Of(members, bits), members[0].Index, _keep));
-        }
-        return output;
-    }
-
-    /// <summary>Passes over the state of one operation as <see cref="PlanOp"/> routes it.</summary>
-    private double Cost(DecodedOp op)
-    {
-        int c = op.Controls.Length, k = op.Targets.Length;
-        double fraction = Math.Pow(2, -c);
-        if (op.Kind == QiboOpKind.X) return fraction;
-        if (op.Kind == QiboOpKind.Swap) return fraction / 2;
-        if (OpMatrix.IsDiagonal(op))
-        {
-            Complex[] m = OpMatrix.Of(op);
-            int dim = 1 << k;
-            bool phase = true;
-            for (int i = 0; i < dim - 1 && phase; i++) phase = m[i * dim + i] == Complex.One;
-            return phase ? fraction * Math.Pow(2, -k) : fraction;
-        }
-        return fraction * DenseCost(k);
-    }
-
-    private double DenseCost(int k) => _denseCost[Math.Clamp(k, 1, _denseCost.Length) - 1];
 
     private unsafe void PlanOp(in DecodedOp op, double* randoms)
     {

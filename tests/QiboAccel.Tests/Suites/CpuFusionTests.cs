@@ -46,6 +46,12 @@ public sealed class CpuFusionTests : IDisposable
         "block_qubits=7,simd=scalar,threads=1",
         "blocking=off",
         "",
+        "block_qubits=6,fusion_qubits=3,fusion_policy=always",
+        "block_qubits=9,fusion_qubits=5,fusion_policy=always,simd=128",
+        "blocking=off,fusion_qubits=4,fusion_policy=always",
+        "block_qubits=8,fusion_qubits=2,fusion_policy=always,simd=scalar,threads=1",
+        "fusion_qubits=6,fusion_policy=always",
+        "fusion_qubits=4,fusion_policy=always,simd=256",
     ];
 
     private static double Tolerance(Precision precision) => precision == Precision.Double ? 1e-12 : 2e-5;
@@ -141,6 +147,8 @@ public sealed class CpuFusionTests : IDisposable
     [InlineData("block_qubits=6", Precision.Double)]
     [InlineData("block_qubits=8", Precision.Single)]
     [InlineData("", Precision.Double)]
+    [InlineData("block_qubits=7,fusion_qubits=4,fusion_policy=always", Precision.Double)]
+    [InlineData("fusion_qubits=5,fusion_policy=always", Precision.Single)]
     public void RandomCircuitsEqualReference(string options, Precision precision)
     {
         var rng = new Random(5);
@@ -176,13 +184,16 @@ public sealed class CpuFusionTests : IDisposable
     [InlineData("block_qubits=1")]
     [InlineData("block_qubits=31")]
     [InlineData("l1_qubits=-1")]
+    [InlineData("fusion_qubits=0")]
+    [InlineData("fusion_qubits=7")]
+    [InlineData("fusion_policy=sometimes")]
     public void BadOptionsAreRejected(string options) =>
         Assert.ThrowsAny<Exception>(() => TestBackends.Load("backends", "cpu.json", options).Dispose());
 
     [Fact]
     public void GoodOptionsAreAccepted()
     {
-        using IBackend backend = TestBackends.Load("backends", "cpu.json", "fusion=on,blocking=off,block_qubits=auto,l1_qubits=auto");
+        using IBackend backend = TestBackends.Load("backends", "cpu.json", "fusion=on,blocking=off,block_qubits=auto,l1_qubits=auto,fusion_qubits=1,fusion_policy=cost");
         Assert.Equal("cpu", backend.Info.Name);
     }
 

@@ -10,7 +10,7 @@ namespace QiboAccel.Cpu.Kernels;
 /// the targets 0 and the controls 1, the 2^k vectors of the target subspace are loaded, multiplied by the matrix and
 /// stored back. Mostly-dense matrices go through a row-blocked loop (4 rows at a time, separate real and imaginary
 /// accumulators: 8 independent FMA chains); sparse ones through a term list that skips zero entries.
-/// Runs on the widest vector whose lanes lie below every qubit involved.
+/// Runs on the widest vector; targets or controls among the lane bits go through <see cref="DenseLaneJob{T, TV, TOps}"/>.
 /// </summary>
 internal static unsafe class DenseKernel
 {
@@ -21,11 +21,8 @@ internal static unsafe class DenseKernel
     public static void Apply<T>(in KernelState<T> state, int[] targets, int[] controls, ReadOnlySpan<double> m)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int lowest = int.MaxValue;
-        foreach (int t in targets) lowest = Math.Min(lowest, t);
-        foreach (int c in controls) lowest = Math.Min(lowest, c);
         var visitor = new Visitor<T> { State = state, Targets = targets, Controls = controls, Matrix = m.ToArray() };
-        SimdSelect.Dispatch<T, Visitor<T>>(ref visitor, state.MaxBits, lowest);
+        SimdSelect.Dispatch<T, Visitor<T>>(ref visitor, state.MaxBits, int.MaxValue);
     }
 
     private struct Visitor<T> : IKernelVisitor<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -37,6 +34,15 @@ internal static unsafe class DenseKernel
 
         public readonly void Visit<TV, TOps>() where TV : unmanaged where TOps : struct, IVecOps<TV, T>
         {
+            int lowest = int.MaxValue;
+            foreach (int t in Targets) lowest = Math.Min(lowest, t);
+            foreach (int c in Controls) lowest = Math.Min(lowest, c);
+            if (lowest < TOps.LaneBits)
+            {
+                var lanes = new DenseLaneJob<T, TV, TOps>(State, Targets, Controls, Matrix);
+                State.Run(lanes, lanes.Total, lanes.Amplitudes);
+                return;
+            }
             var job = new Job<T, TV, TOps>(State, Targets, Controls, Matrix);
             State.Run(job, job.Total, job.Total << (TOps.LaneBits + Targets.Length));
         }

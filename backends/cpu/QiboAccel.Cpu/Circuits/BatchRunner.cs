@@ -1,0 +1,110 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using QiboAccel.Abi;
+using QiboAccel.BackendKit.Planning;
+using QiboAccel.Cpu.Kernels;
+using QiboAccel.Cpu.Threading;
+
+namespace QiboAccel.Cpu.Circuits;
+
+/// <summary>
+/// Runs one state_apply batch: gate fusion (runs of uncontrolled 1-qubit gates on one qubit become one 2x2 gate,
+/// <see cref="SingleQubitFusion"/>; then groups of gates on at most <c>fusion_qubits</c> qubits become one dense or
+/// diagonal gate where the cost model says it pays, <see cref="GroupFusion"/>; both shared with the GPU backend),
+/// then a plan of passes (cache blocking), then the passes. The plan is made once per batch.
+/// </summary>
+internal static unsafe class BatchRunner
+{
+    /// <summary>QIBO_CPU_VERBOSE=1 prints one plan line per state_apply to stderr.</summary>
+    private static readonly bool s_verbose = Environment.GetEnvironmentVariable("QIBO_CPU_VERBOSE") is { } v && v is not ("" or "0" or "false" or "off");
+
+    /// <summary>
+    /// Price of a dense k-target product relative to a 1-qubit one, for the fusion cost model (<see cref="GroupFusion"/>).
+    /// Inside a cache block the kernels are bound by arithmetic, not memory: a dense k-qubit matrix costs 2^k complex
+    /// multiply-adds per amplitude where a 1-qubit gate costs 2, plus the same load and store. The values are measured
+    /// (random circuits of 22 qubits fused at every size with <c>fusion_policy=always</c>, time per fused gate over
+    /// time per 1-qubit gate, AVX2, complex128), not derived: the small products pay their loads and stores.
+    /// </summary>
+    public static readonly double[] DenseCost = [1, 1.7, 4.7, 7.6, 12, 20];
+
+
+    /// <summary>Default block: 512 KiB (2^15 complex128 or 2^16 complex64 amplitudes), well inside a 1+ MiB L2.</summary>
+    public static int DefaultBlockQubits<T>() where T : unmanaged => typeof(T) == typeof(float) ? 16 : 15;
+
+    /// <summary>Default L1 sub-block: 32 KiB (2^11 complex128 or 2^12 complex64 amplitudes), inside a 48 KiB L1d.</summary>
+    public static int DefaultL1Qubits<T>() where T : unmanaged => typeof(T) == typeof(float) ? 12 : 11;
+
+    /// <summary>
+    /// Bits kept contiguous in a gathered block: runs of 2^runBits amplitudes are copied at once, so up to
+    /// block - runBits qubits above the block can be pulled into it.
+    /// </summary>
+    public static int RunBits(int blockQubits) => Math.Max(blockQubits - 7, blockQubits / 2);
+
+    /// <summary>Applies <paramref name="input"/> in order (as if gate by gate) to <paramref name="state"/>.</summary>
+    public static void Apply<T>(in KernelState<T> state, BackendOptions options, ReadOnlySpan<DecodedOp> input, double* randoms, byte* cbits)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!options.Fusion && !options.Blocking)
+        {
+            foreach (ref readonly DecodedOp op in input) Guarded(state, op, randoms, cbits);
+            return;
+        }
+        var keep = new List<double[]>();
+        List<DecodedOp> ops = options.Fusion ? SingleQubitFusion.Fuse(input, keep) : [.. input];
+        int afterSingle = ops.Count, fused = 0;
+        if (options.Fusion && options.FusionQubits >= 2)
+            ops = GroupFusion.Fuse(ops, options.FusionQubits, options.FuseAlways ? null : DenseCost, keep, out fused);
+        int blockQubits = options.BlockQubits > 0 ? options.BlockQubits : DefaultBlockQubits<T>();
+        int l1Qubits = options.L1Qubits >= 0 ? options.L1Qubits : DefaultL1Qubits<T>();
+        List<PlannedPass> plan = options.Blocking && state.NQubits > blockQubits
+            ? Planner.Plan(ops, state.NQubits, blockQubits, RunBits(blockQubits))
+            : ops.Select(op => new PlannedPass([op], 0)).ToList();
+        if (s_verbose)
+        {
+            int blocked = plan.Count(p => p.Blocked);
+            Console.Error.WriteLine(
+                $"qibo_cpu plan: {input.Length} ops -> {afterSingle} after 1-qubit fusion -> {ops.Count} after grouping ({fused} fused, fusion_qubits={options.FusionQubits})" +
+                $" -> {plan.Count} passes ({blocked} blocked, {plan.Count - blocked} single-op)" +
+                $" [{state.NQubits} qubits, {(typeof(T) == typeof(float) ? "complex64" : "complex128")}, block_qubits={blockQubits}]");
+        }
+        foreach (PlannedPass pass in plan)
+        {
+            if (!pass.Blocked)
+            {
+                Guarded(state, pass.Ops[0], randoms, cbits);
+                continue;
+            }
+            try
+            {
+                BlockedPass.Run(state, pass, l1Qubits);
+            }
+            catch (Exception e)
+            {
+                throw Wrap(pass.Ops[0], e);
+            }
+        }
+        GC.KeepAlive(keep);
+    }
+
+    private static void Guarded<T>(in KernelState<T> state, in DecodedOp op, double* randoms, byte* cbits)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        try
+        {
+            OpExecutor.Apply(state, op, randoms, cbits);
+        }
+        catch (Exception e)
+        {
+            throw Wrap(op, e);
+        }
+    }
+
+    private static CpuException Wrap(in DecodedOp op, Exception e) => e switch
+    {
+        CpuException c => c,
+        OutOfMemoryException => new CpuException(QiboErrorCode.OutOfMemory, $"op {op.Index} ({OpNames.Of(op.Kind)}): out of memory: {e.Message}", op.Index),
+        _ => new CpuException(QiboErrorCode.Internal,
+            $"op {op.Index} ({OpNames.Of(op.Kind)}): internal error in the cpu backend: {e.GetType().Name}: {e.Message}", op.Index),
+    };
+}
