@@ -26,7 +26,18 @@ public static class HostMemory
     /// Throws <see cref="InsufficientMemoryException"/> when <paramref name="bytes"/> is more than <see cref="AvailableBytes"/>;
     /// the message is <paramref name="needs"/> (what needs how much, e.g. "30 qubits need 40 GiB (…)") and what is available.
     /// </summary>
-    public static void Require(double bytes, string needs) => Require(bytes, needs, AvailableBytes());
+    /// <remarks>
+    /// Requests up to <see cref="UncheckedBytes"/> pass without a look at the system: reading /proc and the cgroup files
+    /// takes longer than simulating a small circuit, and a process that cannot get one more MiB fails anyway.
+    /// </remarks>
+    public static void Require(double bytes, string needs)
+    {
+        if (bytes <= UncheckedBytes) return;
+        Require(bytes, needs, AvailableBytes());
+    }
+
+    /// <summary>Requests this small are not checked (1 MiB).</summary>
+    public const double UncheckedBytes = 1 << 20;
 
     /// <summary><see cref="Require(double, string)"/> against a given amount of available memory (for tests).</summary>
     internal static void Require(double bytes, string needs, long available)

@@ -29,6 +29,9 @@ internal static unsafe class BatchRunner
     public static readonly double[] DenseCost = [1, 1.7, 4.7, 7.6, 12, 20];
 
 
+    /// <summary>States below this many qubits skip group fusion (unless <c>fusion_policy=always</c>).</summary>
+    public const int MinGroupFusionQubits = 14;
+
     /// <summary>Default block: 512 KiB (2^15 complex128 or 2^16 complex64 amplitudes), well inside a 1+ MiB L2.</summary>
     public static int DefaultBlockQubits<T>() where T : unmanaged => typeof(T) == typeof(float) ? 16 : 15;
 
@@ -53,7 +56,8 @@ internal static unsafe class BatchRunner
         var keep = new List<double[]>();
         List<DecodedOp> ops = options.Fusion ? SingleQubitFusion.Fuse(input, keep) : [.. input];
         int afterSingle = ops.Count, fused = 0;
-        if (options.Fusion && options.FusionQubits >= 2)
+        // On a small state, planning a group costs more than applying its gates one by one.
+        if (options.Fusion && options.FusionQubits >= 2 && (options.FuseAlways || state.NQubits >= MinGroupFusionQubits))
             ops = GroupFusion.Fuse(ops, options.FusionQubits, options.FuseAlways ? null : DenseCost, keep, out fused);
         int blockQubits = options.BlockQubits > 0 ? options.BlockQubits : DefaultBlockQubits<T>();
         int l1Qubits = options.L1Qubits >= 0 ? options.L1Qubits : DefaultL1Qubits<T>();
