@@ -129,23 +129,16 @@ internal static unsafe class DenseKernel
 
         public void Run(int chunk, long begin, long end)
         {
-            int w = 2 << TOps.LaneBits, shift = TOps.LaneBits + 1, dim = _dim;
-            TV tiny = TOps.Broadcast(Denormals.Threshold<T>());
-            BitInserter inserter = _inserter;
-            long runMask = inserter.RunLength - 1;
-            T* data = BlockContext.Resolve(_data);
-            nuint scratchBytes = (nuint)(2 * dim * sizeof(TV));
-            TV* scratch = (TV*)NativeMemory.AlignedAlloc(scratchBytes, 64);
+            int w = 2 << TOps.LaneBits, dim = _dim;
+            TV* scratch = (TV*)NativeMemory.AlignedAlloc((nuint)(2 * dim * sizeof(TV)), 64);
             T* signPattern = stackalloc T[w];
             for (int j = 0; j < w; j += 2)
             {
                 signPattern[j] = -T.One;
                 signPattern[j + 1] = T.One;
             }
-            TV signs = TOps.Load(signPattern);
             try
             {
-                TV* v = scratch, iv = scratch + dim; // iv[c] = i * v[c] = (-im, re)
                 fixed (long* offsets = _offsets)
                 fixed (int* rowStart = _rowStart)
                 fixed (int* termColumn = _termColumn)
@@ -154,65 +147,88 @@ internal static unsafe class DenseKernel
                 fixed (T* denseRe = _re)
                 fixed (T* denseIm = _im)
                 {
-                    for (long k = begin, index = inserter.Insert(begin); k < end;)
+                    var body = new Body
                     {
-                        long runEnd = Math.Min(end, (k | runMask) + 1), count = runEnd - k;
-                        T* p = data + (index << shift);
-                        T* stop = p + (count << shift);
-                        for (; p < stop; p += w)
-                        {
-                            for (int c = 0; c < dim; c++)
-                            {
-                                TV x = TOps.Load(p + offsets[c]);
-                                v[c] = x;
-                                iv[c] = TOps.Mul(TOps.SwapReIm(x), signs);
-                            }
-                            if (denseRe != null)
-                            {
-                                for (int r = 0; r < dim; r += 4)
-                                {
-                                    T* re = denseRe + r * dim, im = denseIm + r * dim;
-                                    TV a0 = default, a1 = default, a2 = default, a3 = default;
-                                    TV b0 = default, b1 = default, b2 = default, b3 = default;
-                                    for (int c = 0; c < dim; c++)
-                                    {
-                                        TV x = v[c], y = iv[c];
-                                        a0 = TOps.MulAdd(TOps.Broadcast(re[c]), x, a0);
-                                        b0 = TOps.MulAdd(TOps.Broadcast(im[c]), y, b0);
-                                        a1 = TOps.MulAdd(TOps.Broadcast(re[dim + c]), x, a1);
-                                        b1 = TOps.MulAdd(TOps.Broadcast(im[dim + c]), y, b1);
-                                        a2 = TOps.MulAdd(TOps.Broadcast(re[2 * dim + c]), x, a2);
-                                        b2 = TOps.MulAdd(TOps.Broadcast(im[2 * dim + c]), y, b2);
-                                        a3 = TOps.MulAdd(TOps.Broadcast(re[3 * dim + c]), x, a3);
-                                        b3 = TOps.MulAdd(TOps.Broadcast(im[3 * dim + c]), y, b3);
-                                    }
-                                    TOps.Store(p + offsets[r], TOps.Flush(TOps.Add(a0, b0), tiny));
-                                    TOps.Store(p + offsets[r + 1], TOps.Flush(TOps.Add(a1, b1), tiny));
-                                    TOps.Store(p + offsets[r + 2], TOps.Flush(TOps.Add(a2, b2), tiny));
-                                    TOps.Store(p + offsets[r + 3], TOps.Flush(TOps.Add(a3, b3), tiny));
-                                }
-                                continue;
-                            }
-                            for (int r = 0; r < dim; r++)
-                            {
-                                TV a = default, b = default;
-                                for (int t = rowStart[r]; t < rowStart[r + 1]; t++)
-                                {
-                                    int c = termColumn[t];
-                                    a = TOps.MulAdd(TOps.Broadcast(coefficients[2 * t]), v[c], a);
-                                    if (termComplex[t]) b = TOps.MulAdd(TOps.Broadcast(coefficients[2 * t + 1]), iv[c], b);
-                                }
-                                TOps.Store(p + offsets[r], TOps.Flush(TOps.Add(a, b), tiny));
-                            }
-                        }
-                        k = runEnd;
-                        index = inserter.Advance(index, count, k);
-                    }
+                        W = w, Dim = dim, Tiny = TOps.Broadcast(Denormals.Threshold<T>()), Signs = TOps.Load(signPattern),
+                        V = scratch, IV = scratch + dim, Offsets = offsets, RowStart = rowStart, TermColumn = termColumn,
+                        TermComplex = termComplex, Coefficients = coefficients, DenseRe = denseRe, DenseIm = denseIm,
+                    };
+                    IndexRuns.Walk(_inserter, BlockContext.Resolve(_data), TOps.LaneBits + 1, begin, end, ref body);
                 }
             }
             finally
             {
                 NativeMemory.AlignedFree(scratch);
+            }
+        }
+
+        /// <summary>
+        /// The 2^k vectors of each unit's target subspace, multiplied by the matrix: 4 rows at a time from the full
+        /// matrix (8 independent FMA chains), or row by row over the non-zero terms of a sparse one.
+        /// </summary>
+        private struct Body : IRunBody<T>
+        {
+            public int W, Dim;
+            public TV Tiny, Signs;
+            public TV* V, IV;   // IV[c] = i * V[c] = (-im, re)
+            public long* Offsets;
+            public int* RowStart, TermColumn;
+            public bool* TermComplex;
+            public T* Coefficients, DenseRe, DenseIm;
+
+            public readonly void Run(T* p, long count)
+            {
+                int w = W, dim = Dim;
+                TV tiny = Tiny, signs = Signs;
+                TV* v = V, iv = IV;
+                long* offsets = Offsets;
+                T* denseRe = DenseRe, denseIm = DenseIm;
+                for (T* stop = p + count * w; p < stop; p += w)
+                {
+                    for (int c = 0; c < dim; c++)
+                    {
+                        TV x = TOps.Load(p + offsets[c]);
+                        v[c] = x;
+                        iv[c] = TOps.Mul(TOps.SwapReIm(x), signs);
+                    }
+                    if (denseRe != null)
+                    {
+                        for (int r = 0; r < dim; r += 4)
+                        {
+                            T* re = denseRe + r * dim, im = denseIm + r * dim;
+                            TV a0 = default, a1 = default, a2 = default, a3 = default;
+                            TV b0 = default, b1 = default, b2 = default, b3 = default;
+                            for (int c = 0; c < dim; c++)
+                            {
+                                TV x = v[c], y = iv[c];
+                                a0 = TOps.MulAdd(TOps.Broadcast(re[c]), x, a0);
+                                b0 = TOps.MulAdd(TOps.Broadcast(im[c]), y, b0);
+                                a1 = TOps.MulAdd(TOps.Broadcast(re[dim + c]), x, a1);
+                                b1 = TOps.MulAdd(TOps.Broadcast(im[dim + c]), y, b1);
+                                a2 = TOps.MulAdd(TOps.Broadcast(re[2 * dim + c]), x, a2);
+                                b2 = TOps.MulAdd(TOps.Broadcast(im[2 * dim + c]), y, b2);
+                                a3 = TOps.MulAdd(TOps.Broadcast(re[3 * dim + c]), x, a3);
+                                b3 = TOps.MulAdd(TOps.Broadcast(im[3 * dim + c]), y, b3);
+                            }
+                            TOps.Store(p + offsets[r], TOps.Flush(TOps.Add(a0, b0), tiny));
+                            TOps.Store(p + offsets[r + 1], TOps.Flush(TOps.Add(a1, b1), tiny));
+                            TOps.Store(p + offsets[r + 2], TOps.Flush(TOps.Add(a2, b2), tiny));
+                            TOps.Store(p + offsets[r + 3], TOps.Flush(TOps.Add(a3, b3), tiny));
+                        }
+                        continue;
+                    }
+                    for (int r = 0; r < dim; r++)
+                    {
+                        TV a = default, b = default;
+                        for (int t = RowStart[r]; t < RowStart[r + 1]; t++)
+                        {
+                            int c = TermColumn[t];
+                            a = TOps.MulAdd(TOps.Broadcast(Coefficients[2 * t]), v[c], a);
+                            if (TermComplex[t]) b = TOps.MulAdd(TOps.Broadcast(Coefficients[2 * t + 1]), iv[c], b);
+                        }
+                        TOps.Store(p + offsets[r], TOps.Flush(TOps.Add(a, b), tiny));
+                    }
+                }
             }
         }
     }

@@ -129,63 +129,74 @@ internal sealed unsafe class DenseLaneJob<T, TV, TOps> : IRangeJob
 
     public void Run(int chunk, long begin, long end)
     {
-        int w = 2 << TOps.LaneBits, shift = TOps.LaneBits + 1, highDim = _highDim, lowDim = _lowDim, terms = highDim * lowDim;
-        TV tiny = TOps.Broadcast(Denormals.Threshold<T>());
-        BitInserter inserter = _inserter;
-        long runMask = inserter.RunLength - 1;
-        T* data = BlockContext.Resolve(_data);
+        int terms = _highDim * _lowDim;
         TV* scratch = (TV*)NativeMemory.AlignedAlloc((nuint)(2 * terms * sizeof(TV)), 64);
         try
         {
-            TV* v = scratch, sw = scratch + terms;
             fixed (long* offsets = _offsets)
             fixed (int* stepBit = _lowStepBit)
             fixed (int* stepFrom = _lowStepFrom)
             fixed (T* coefficients = _coefficients)
             {
-                for (long k = begin, index = inserter.Insert(begin); k < end;)
+                var body = new Body
                 {
-                    long runEnd = Math.Min(end, (k | runMask) + 1), count = runEnd - k;
-                    T* p = data + (index << shift);
-                    T* stop = p + (count << shift);
-                    for (; p < stop; p += w)
-                    {
-                        for (int c = 0; c < highDim; c++)
-                        {
-                            TV* vc = v + c * lowDim;
-                            vc[0] = TOps.Load(p + offsets[c]);
-                            for (int s = 1; s < lowDim; s++) vc[s] = TOps.ExchangeLanes(vc[stepFrom[s]], stepBit[s]);
-                        }
-                        for (int t = 0; t < terms; t++) sw[t] = TOps.SwapReIm(v[t]);
-                        T* coef = coefficients;
-                        for (int r = 0; r < highDim; r++)
-                        {
-                            // Four independent pairs of accumulators keep both FMA pipes busy (terms is a multiple of 4: k >= 2).
-                            TV a0 = default, a1 = default, a2 = default, a3 = default;
-                            TV b0 = default, b1 = default, b2 = default, b3 = default;
-                            for (int t = 0; t < terms; t += 4, coef += 8 * w)
-                            {
-                                a0 = TOps.MulAdd(TOps.Load(coef), v[t], a0);
-                                b0 = TOps.MulAdd(TOps.Load(coef + w), sw[t], b0);
-                                a1 = TOps.MulAdd(TOps.Load(coef + 2 * w), v[t + 1], a1);
-                                b1 = TOps.MulAdd(TOps.Load(coef + 3 * w), sw[t + 1], b1);
-                                a2 = TOps.MulAdd(TOps.Load(coef + 4 * w), v[t + 2], a2);
-                                b2 = TOps.MulAdd(TOps.Load(coef + 5 * w), sw[t + 2], b2);
-                                a3 = TOps.MulAdd(TOps.Load(coef + 6 * w), v[t + 3], a3);
-                                b3 = TOps.MulAdd(TOps.Load(coef + 7 * w), sw[t + 3], b3);
-                            }
-                            TV sum = TOps.Add(TOps.Add(TOps.Add(a0, b0), TOps.Add(a1, b1)), TOps.Add(TOps.Add(a2, b2), TOps.Add(a3, b3)));
-                            TOps.Store(p + offsets[r], TOps.Flush(sum, tiny));
-                        }
-                    }
-                    k = runEnd;
-                    index = inserter.Advance(index, count, k);
-                }
+                    W = 2 << TOps.LaneBits, HighDim = _highDim, LowDim = _lowDim, Tiny = TOps.Broadcast(Denormals.Threshold<T>()),
+                    V = scratch, Swapped = scratch + terms, Offsets = offsets, StepBit = stepBit, StepFrom = stepFrom, Coefficients = coefficients,
+                };
+                IndexRuns.Walk(_inserter, BlockContext.Resolve(_data), TOps.LaneBits + 1, begin, end, ref body);
             }
         }
         finally
         {
             NativeMemory.AlignedFree(scratch);
+        }
+    }
+
+    /// <summary>Each unit's 2^h vectors expanded into their 2^l lane permutations, then the per-lane products.</summary>
+    private struct Body : IRunBody<T>
+    {
+        public int W, HighDim, LowDim;
+        public TV Tiny;
+        public TV* V, Swapped;
+        public long* Offsets;
+        public int* StepBit, StepFrom;
+        public T* Coefficients;
+
+        public readonly void Run(T* p, long count)
+        {
+            int w = W, highDim = HighDim, lowDim = LowDim, terms = highDim * lowDim;
+            TV tiny = Tiny;
+            TV* v = V, sw = Swapped;
+            for (T* stop = p + count * w; p < stop; p += w)
+            {
+                for (int c = 0; c < highDim; c++)
+                {
+                    TV* vc = v + c * lowDim;
+                    vc[0] = TOps.Load(p + Offsets[c]);
+                    for (int s = 1; s < lowDim; s++) vc[s] = TOps.ExchangeLanes(vc[StepFrom[s]], StepBit[s]);
+                }
+                for (int t = 0; t < terms; t++) sw[t] = TOps.SwapReIm(v[t]);
+                T* coef = Coefficients;
+                for (int r = 0; r < highDim; r++)
+                {
+                    // Four independent pairs of accumulators keep both FMA pipes busy (terms is a multiple of 4: k >= 2).
+                    TV a0 = default, a1 = default, a2 = default, a3 = default;
+                    TV b0 = default, b1 = default, b2 = default, b3 = default;
+                    for (int t = 0; t < terms; t += 4, coef += 8 * w)
+                    {
+                        a0 = TOps.MulAdd(TOps.Load(coef), v[t], a0);
+                        b0 = TOps.MulAdd(TOps.Load(coef + w), sw[t], b0);
+                        a1 = TOps.MulAdd(TOps.Load(coef + 2 * w), v[t + 1], a1);
+                        b1 = TOps.MulAdd(TOps.Load(coef + 3 * w), sw[t + 1], b1);
+                        a2 = TOps.MulAdd(TOps.Load(coef + 4 * w), v[t + 2], a2);
+                        b2 = TOps.MulAdd(TOps.Load(coef + 5 * w), sw[t + 2], b2);
+                        a3 = TOps.MulAdd(TOps.Load(coef + 6 * w), v[t + 3], a3);
+                        b3 = TOps.MulAdd(TOps.Load(coef + 7 * w), sw[t + 3], b3);
+                    }
+                    TV sum = TOps.Add(TOps.Add(TOps.Add(a0, b0), TOps.Add(a1, b1)), TOps.Add(TOps.Add(a2, b2), TOps.Add(a3, b3)));
+                    TOps.Store(p + Offsets[r], TOps.Flush(sum, tiny));
+                }
+            }
         }
     }
 }

@@ -175,86 +175,107 @@ internal static unsafe class DiagonalKernel
 
         private void RunTable<TS>(long begin, long end) where TS : struct, IStreams
         {
-            int w = 2 << TOps.LaneBits, shift = TOps.LaneBits + 1;
-            TV tiny = TOps.Broadcast(Denormals.Threshold<T>());
-            BitInserter inserter = _inserter;
-            long runMask = inserter.RunLength - 1, second = _streamOffset;
-            T* data = BlockContext.Resolve(_data);
-            int[] active = _active;
-            long[] patternOffset = _patternOffset;
-            bool[] complex = _complex;
             fixed (T* table = _table)
+            fixed (int* active = _active)
+            fixed (long* patternOffset = _patternOffset)
+            fixed (bool* complex = _complex)
             {
-                for (long k = begin, index = inserter.Insert(begin); k < end;)
+                var body = new TableBody<TS>
                 {
-                    long runEnd = Math.Min(end, (k | runMask) + 1), count = runEnd - k;
-                    T* run = data + (index << shift);
-                    foreach (int pattern in active)
-                    {
-                        T* c = table + pattern * 2 * w;
-                        T* p = run + patternOffset[pattern];
-                        T* stop = p + (count << shift);
-                        TV r = TOps.Load(c);
-                        if (!complex[pattern])
-                        {
-                            for (; p < stop; p += w)
-                            {
-                                TOps.Store(p, TOps.Flush(TOps.Mul(r, TOps.Load(p)), tiny));
-                                if (TS.Dual) TOps.Store(p + second, TOps.Flush(TOps.Mul(r, TOps.Load(p + second)), tiny));
-                            }
-                        }
-                        else
-                        {
-                            TV i = TOps.Load(c + w);
-                            for (; p < stop; p += w)
-                            {
-                                TV v = TOps.Load(p);
-                                TOps.Store(p, TOps.Flush(TOps.MulAdd(r, v, TOps.Mul(i, TOps.SwapReIm(v))), tiny));
-                                if (TS.Dual)
-                                {
-                                    TV u = TOps.Load(p + second);
-                                    TOps.Store(p + second, TOps.Flush(TOps.MulAdd(r, u, TOps.Mul(i, TOps.SwapReIm(u))), tiny));
-                                }
-                            }
-                        }
-                    }
-                    k = runEnd;
-                    index = inserter.Advance(index, count, k);
-                }
+                    W = 2 << TOps.LaneBits, Second = _streamOffset, Tiny = TOps.Broadcast(Denormals.Threshold<T>()),
+                    Table = table, Active = active, ActiveCount = _active.Length, PatternOffset = patternOffset, Complex = complex,
+                };
+                IndexRuns.Walk(_inserter, BlockContext.Resolve(_data), TOps.LaneBits + 1, begin, end, ref body);
             }
         }
 
         /// <summary>More high targets than the table holds (a large DIAGONAL): coefficients computed per pattern and run.</summary>
         private void RunWide(long begin, long end)
         {
-            int w = 2 << TOps.LaneBits, shift = TOps.LaneBits + 1;
-            TV tiny = TOps.Broadcast(Denormals.Threshold<T>());
-            BitInserter inserter = _inserter;
-            long runMask = inserter.RunLength - 1, second = _streamOffset, patterns = 1L << _highTargets.Length;
-            T* data = BlockContext.Resolve(_data);
+            int w = 2 << TOps.LaneBits;
             Span<T> scratch = stackalloc T[2 * w];
             fixed (T* c = scratch)
             {
-                for (long k = begin, index = inserter.Insert(begin); k < end;)
+                var body = new WideBody { Job = this, W = w, Shift = TOps.LaneBits + 1, Second = _streamOffset, Tiny = TOps.Broadcast(Denormals.Threshold<T>()), Scratch = c };
+                IndexRuns.Walk(_inserter, BlockContext.Resolve(_data), TOps.LaneBits + 1, begin, end, ref body);
+            }
+        }
+
+        /// <summary>Each active pattern of the high targets: its run multiplied by the pattern's (per-lane) coefficient.</summary>
+        private struct TableBody<TS> : IRunBody<T> where TS : struct, IStreams
+        {
+            public int W, ActiveCount;
+            public long Second;
+            public TV Tiny;
+            public T* Table;
+            public int* Active;
+            public long* PatternOffset;
+            public bool* Complex;
+
+            public readonly void Run(T* run, long count)
+            {
+                int w = W;
+                long second = Second;
+                TV tiny = Tiny;
+                for (int a = 0; a < ActiveCount; a++)
                 {
-                    long runEnd = Math.Min(end, (k | runMask) + 1), count = runEnd - k;
-                    for (long pattern = 0; pattern < patterns; pattern++)
+                    int pattern = Active[a];
+                    T* c = Table + pattern * 2 * w;
+                    T* p = run + PatternOffset[pattern];
+                    T* stop = p + count * w;
+                    TV r = TOps.Load(c);
+                    if (!Complex[pattern])
                     {
-                        if (Fill(pattern, scratch) == 0) continue;
-                        TV r = TOps.Load(c), i = TOps.Load(c + w);
-                        for (int stream = 0; stream < (second != 0 ? 2 : 1); stream++)
+                        for (; p < stop; p += w)
                         {
-                            T* p = data + ((index + PatternOffset(pattern)) << shift) + stream * second;
-                            T* stop = p + (count << shift);
-                            for (; p < stop; p += w)
-                            {
-                                TV v = TOps.Load(p);
-                                TOps.Store(p, TOps.Flush(TOps.MulAdd(r, v, TOps.Mul(i, TOps.SwapReIm(v))), tiny));
-                            }
+                            TOps.Store(p, TOps.Flush(TOps.Mul(r, TOps.Load(p)), tiny));
+                            if (TS.Dual) TOps.Store(p + second, TOps.Flush(TOps.Mul(r, TOps.Load(p + second)), tiny));
+                        }
+                        continue;
+                    }
+                    TV i = TOps.Load(c + w);
+                    for (; p < stop; p += w)
+                    {
+                        TV v = TOps.Load(p);
+                        TOps.Store(p, TOps.Flush(TOps.MulAdd(r, v, TOps.Mul(i, TOps.SwapReIm(v))), tiny));
+                        if (TS.Dual)
+                        {
+                            TV u = TOps.Load(p + second);
+                            TOps.Store(p + second, TOps.Flush(TOps.MulAdd(r, u, TOps.Mul(i, TOps.SwapReIm(u))), tiny));
                         }
                     }
-                    k = runEnd;
-                    index = inserter.Advance(index, count, k);
+                }
+            }
+        }
+
+        /// <summary>Every pattern of the high targets, its coefficient filled in per run.</summary>
+        private struct WideBody : IRunBody<T>
+        {
+            public Job<T, TV, TOps> Job;
+            public int W, Shift;
+            public long Second;
+            public TV Tiny;
+            public T* Scratch;
+
+            public readonly void Run(T* run, long count)
+            {
+                int w = W;
+                TV tiny = Tiny;
+                long patterns = 1L << Job._highTargets.Length;
+                var scratch = new Span<T>(Scratch, 2 * w);
+                for (long pattern = 0; pattern < patterns; pattern++)
+                {
+                    if (Job.Fill(pattern, scratch) == 0) continue;
+                    TV r = TOps.Load(Scratch), i = TOps.Load(Scratch + w);
+                    for (int stream = 0; stream < (Second != 0 ? 2 : 1); stream++)
+                    {
+                        T* p = run + (Job.PatternOffset(pattern) << Shift) + stream * Second;
+                        for (T* stop = p + count * w; p < stop; p += w)
+                        {
+                            TV v = TOps.Load(p);
+                            TOps.Store(p, TOps.Flush(TOps.MulAdd(r, v, TOps.Mul(i, TOps.SwapReIm(v))), tiny));
+                        }
+                    }
                 }
             }
         }

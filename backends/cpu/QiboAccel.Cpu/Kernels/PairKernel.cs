@@ -89,59 +89,16 @@ internal static unsafe class PairKernel
 
         private void Run<TS>(long begin, long end) where TS : struct, IStreams
         {
-            int w = 2 << TOps.LaneBits, shift = TOps.LaneBits + 1;
-            TV tiny = TOps.Broadcast(Denormals.Threshold<T>());
-            BitInserter inserter = _inserter;
-            long runMask = inserter.RunLength - 1, pair = _delta, second = _streamOffset;
-            T* data = BlockContext.Resolve(_data);
+            int w = 2 << TOps.LaneBits;
             fixed (T* c = _coefficients)
             {
-                TV a0r = TOps.Load(c), a0i = TOps.Load(c + w);
-                TV b0r = TOps.Load(c + 2 * w), b0i = TOps.Load(c + 3 * w);
-                TV b1r = TOps.Load(c + 4 * w), b1i = TOps.Load(c + 5 * w);
-                TV a1r = TOps.Load(c + 6 * w), a1i = TOps.Load(c + 7 * w);
-                for (long k = begin, index = inserter.Insert(begin); k < end;)
+                var body = new PairBody<T, TV, TOps, TS>
                 {
-                    long runEnd = Math.Min(end, (k | runMask) + 1), count = runEnd - k;
-                    T* p = data + (index << shift);
-                    T* stop = p + (count << shift);
-                    if (_real)
-                    {
-                        for (; p < stop; p += w)
-                        {
-                            TV v0 = TOps.Load(p), v1 = TOps.Load(p + pair);
-                            TOps.Store(p, TOps.Flush(TOps.MulAdd(a0r, v0, TOps.Mul(b0r, v1)), tiny));
-                            TOps.Store(p + pair, TOps.Flush(TOps.MulAdd(b1r, v0, TOps.Mul(a1r, v1)), tiny));
-                            if (TS.Dual)
-                            {
-                                T* q = p + second;
-                                TV u0 = TOps.Load(q), u1 = TOps.Load(q + pair);
-                                TOps.Store(q, TOps.Flush(TOps.MulAdd(a0r, u0, TOps.Mul(b0r, u1)), tiny));
-                                TOps.Store(q + pair, TOps.Flush(TOps.MulAdd(b1r, u0, TOps.Mul(a1r, u1)), tiny));
-                            }
-                        }
-                    }
-                    else
-                    {
-                        for (; p < stop; p += w)
-                        {
-                            TV v0 = TOps.Load(p), v1 = TOps.Load(p + pair);
-                            TV s0 = TOps.SwapReIm(v0), s1 = TOps.SwapReIm(v1);
-                            TOps.Store(p, TOps.Flush(TOps.MulAdd(a0r, v0, TOps.MulAdd(a0i, s0, TOps.MulAdd(b0r, v1, TOps.Mul(b0i, s1)))), tiny));
-                            TOps.Store(p + pair, TOps.Flush(TOps.MulAdd(b1r, v0, TOps.MulAdd(b1i, s0, TOps.MulAdd(a1r, v1, TOps.Mul(a1i, s1)))), tiny));
-                            if (TS.Dual)
-                            {
-                                T* q = p + second;
-                                TV u0 = TOps.Load(q), u1 = TOps.Load(q + pair);
-                                TV t0 = TOps.SwapReIm(u0), t1 = TOps.SwapReIm(u1);
-                                TOps.Store(q, TOps.Flush(TOps.MulAdd(a0r, u0, TOps.MulAdd(a0i, t0, TOps.MulAdd(b0r, u1, TOps.Mul(b0i, t1)))), tiny));
-                                TOps.Store(q + pair, TOps.Flush(TOps.MulAdd(b1r, u0, TOps.MulAdd(b1i, t0, TOps.MulAdd(a1r, u1, TOps.Mul(a1i, t1)))), tiny));
-                            }
-                        }
-                    }
-                    k = runEnd;
-                    index = inserter.Advance(index, count, k);
-                }
+                    W = w, Pair = _delta, Second = _streamOffset, Real = _real, Tiny = TOps.Broadcast(Denormals.Threshold<T>()),
+                    A0r = TOps.Load(c), A0i = TOps.Load(c + w), B0r = TOps.Load(c + 2 * w), B0i = TOps.Load(c + 3 * w),
+                    B1r = TOps.Load(c + 4 * w), B1i = TOps.Load(c + 5 * w), A1r = TOps.Load(c + 6 * w), A1i = TOps.Load(c + 7 * w),
+                };
+                IndexRuns.Walk(_inserter, BlockContext.Resolve(_data), TOps.LaneBits + 1, begin, end, ref body);
             }
         }
     }

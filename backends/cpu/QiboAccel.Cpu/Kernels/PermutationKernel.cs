@@ -98,16 +98,21 @@ internal static unsafe class PermutationKernel
 
         private void Run<TS>(long begin, long end) where TS : struct, IStreams
         {
-            int w = 2 << TOps.LaneBits, shift = TOps.LaneBits + 1;
-            BitInserter inserter = _inserter;
-            long runMask = inserter.RunLength - 1, delta = _delta, second = _streamOffset;
-            T* data = BlockContext.Resolve(_data);
-            for (long k = begin, index = inserter.Insert(begin); k < end;)
+            var body = new SwapBody<TS> { W = 2 << TOps.LaneBits, Delta = _delta, Second = _streamOffset };
+            IndexRuns.Walk(_inserter, BlockContext.Resolve(_data), TOps.LaneBits + 1, begin, end, ref body);
+        }
+
+        /// <summary>Exchanges each unit with the one Delta elements on.</summary>
+        private struct SwapBody<TS> : IRunBody<T> where TS : struct, IStreams
+        {
+            public int W;
+            public long Delta, Second;
+
+            public readonly void Run(T* p, long count)
             {
-                long runEnd = Math.Min(end, (k | runMask) + 1), count = runEnd - k;
-                T* p = data + (index << shift);
-                T* stop = p + (count << shift);
-                for (; p < stop; p += w)
+                int w = W;
+                long delta = Delta, second = Second;
+                for (T* stop = p + count * w; p < stop; p += w)
                 {
                     TV a = TOps.Load(p), b = TOps.Load(p + delta);
                     TOps.Store(p, b);
@@ -119,8 +124,6 @@ internal static unsafe class PermutationKernel
                         TOps.Store(p + second + delta, c);
                     }
                 }
-                k = runEnd;
-                index = inserter.Advance(index, count, k);
             }
         }
     }

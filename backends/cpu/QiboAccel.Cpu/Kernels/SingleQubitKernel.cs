@@ -132,110 +132,68 @@ internal static unsafe class SingleQubitKernel
         private void RunHigh<TS>(long begin, long end) where TS : struct, IStreams
         {
             int w = 2 << TOps.LaneBits;
-            TV tiny = TOps.Broadcast(Denormals.Threshold<T>());
-            BitInserter inserter = _inserter;
-            long runMask = inserter.RunLength - 1, pair = _pairOffset, second = _streamOffset;
-            int shift = _unitShift;
-            T* data = BlockContext.Resolve(_data);
             fixed (T* c = _coefficients)
             {
-                TV a0r = TOps.Load(c), a0i = TOps.Load(c + w);
-                TV b0r = TOps.Load(c + 2 * w), b0i = TOps.Load(c + 3 * w);
-                TV b1r = TOps.Load(c + 4 * w), b1i = TOps.Load(c + 5 * w);
-                TV a1r = TOps.Load(c + 6 * w), a1i = TOps.Load(c + 7 * w);
-                for (long k = begin, index = inserter.Insert(begin); k < end;)
+                var body = new PairBody<T, TV, TOps, TS>
                 {
-                    long runEnd = Math.Min(end, (k | runMask) + 1), count = runEnd - k;
-                    T* p = data + (index << shift);
-                    T* stop = p + (count << shift);
-                    if (_real)
-                    {
-                        for (; p < stop; p += w)
-                        {
-                            TV v0 = TOps.Load(p), v1 = TOps.Load(p + pair);
-                            TV u0 = default, u1 = default;
-                            if (TS.Dual)
-                            {
-                                u0 = TOps.Load(p + second);
-                                u1 = TOps.Load(p + second + pair);
-                            }
-                            TOps.Store(p, TOps.Flush(TOps.MulAdd(a0r, v0, TOps.Mul(b0r, v1)), tiny));
-                            TOps.Store(p + pair, TOps.Flush(TOps.MulAdd(b1r, v0, TOps.Mul(a1r, v1)), tiny));
-                            if (TS.Dual)
-                            {
-                                TOps.Store(p + second, TOps.Flush(TOps.MulAdd(a0r, u0, TOps.Mul(b0r, u1)), tiny));
-                                TOps.Store(p + second + pair, TOps.Flush(TOps.MulAdd(b1r, u0, TOps.Mul(a1r, u1)), tiny));
-                            }
-                        }
-                    }
-                    else
-                    {
-                        for (; p < stop; p += w)
-                        {
-                            TV v0 = TOps.Load(p), v1 = TOps.Load(p + pair);
-                            TV s0 = TOps.SwapReIm(v0), s1 = TOps.SwapReIm(v1);
-                            TOps.Store(p, TOps.Flush(TOps.MulAdd(a0r, v0, TOps.MulAdd(a0i, s0, TOps.MulAdd(b0r, v1, TOps.Mul(b0i, s1)))), tiny));
-                            TOps.Store(p + pair, TOps.Flush(TOps.MulAdd(b1r, v0, TOps.MulAdd(b1i, s0, TOps.MulAdd(a1r, v1, TOps.Mul(a1i, s1)))), tiny));
-                            if (TS.Dual)
-                            {
-                                T* q = p + second;
-                                TV u0 = TOps.Load(q), u1 = TOps.Load(q + pair);
-                                TV t0 = TOps.SwapReIm(u0), t1 = TOps.SwapReIm(u1);
-                                TOps.Store(q, TOps.Flush(TOps.MulAdd(a0r, u0, TOps.MulAdd(a0i, t0, TOps.MulAdd(b0r, u1, TOps.Mul(b0i, t1)))), tiny));
-                                TOps.Store(q + pair, TOps.Flush(TOps.MulAdd(b1r, u0, TOps.MulAdd(b1i, t0, TOps.MulAdd(a1r, u1, TOps.Mul(a1i, t1)))), tiny));
-                            }
-                        }
-                    }
-                    k = runEnd;
-                    index = inserter.Advance(index, count, k);
-                }
+                    W = w, Pair = _pairOffset, Second = _streamOffset, Real = _real, Tiny = TOps.Broadcast(Denormals.Threshold<T>()),
+                    A0r = TOps.Load(c), A0i = TOps.Load(c + w), B0r = TOps.Load(c + 2 * w), B0i = TOps.Load(c + 3 * w),
+                    B1r = TOps.Load(c + 4 * w), B1i = TOps.Load(c + 5 * w), A1r = TOps.Load(c + 6 * w), A1i = TOps.Load(c + 7 * w),
+                };
+                IndexRuns.Walk(_inserter, BlockContext.Resolve(_data), _unitShift, begin, end, ref body);
             }
         }
 
         private void RunLow<TS>(long begin, long end) where TS : struct, IStreams
         {
-            int w = 2 << TOps.LaneBits, bit = _laneTarget;
-            TV tiny = TOps.Broadcast(Denormals.Threshold<T>());
-            BitInserter inserter = _inserter;
-            long runMask = inserter.RunLength - 1, second = _streamOffset;
-            int shift = _unitShift;
-            T* data = BlockContext.Resolve(_data);
+            int w = 2 << TOps.LaneBits;
             fixed (T* c = _coefficients)
             {
-                TV ar = TOps.Load(c), ai = TOps.Load(c + w);
-                TV br = TOps.Load(c + 2 * w), bi = TOps.Load(c + 3 * w);
-                for (long k = begin, index = inserter.Insert(begin); k < end;)
+                var body = new LowBody<TS>
                 {
-                    long runEnd = Math.Min(end, (k | runMask) + 1), count = runEnd - k;
-                    T* p = data + (index << shift);
-                    T* stop = p + (count << shift);
-                    if (_real)
+                    W = w, Bit = _laneTarget, Second = _streamOffset, Real = _real, Tiny = TOps.Broadcast(Denormals.Threshold<T>()),
+                    Ar = TOps.Load(c), Ai = TOps.Load(c + w), Br = TOps.Load(c + 2 * w), Bi = TOps.Load(c + 3 * w),
+                };
+                IndexRuns.Walk(_inserter, BlockContext.Resolve(_data), _unitShift, begin, end, ref body);
+            }
+        }
+
+        /// <summary>Target inside the vector: out = A v + B (v with the target's lanes exchanged).</summary>
+        private struct LowBody<TS> : IRunBody<T> where TS : struct, IStreams
+        {
+            public int W, Bit;
+            public long Second;
+            public bool Real;
+            public TV Tiny, Ar, Ai, Br, Bi;
+
+            public readonly void Run(T* p, long count)
+            {
+                int w = W, bit = Bit;
+                long second = Second;
+                TV tiny = Tiny, ar = Ar, ai = Ai, br = Br, bi = Bi;
+                T* stop = p + count * w;
+                if (Real)
+                {
+                    for (; p < stop; p += w)
                     {
-                        for (; p < stop; p += w)
-                        {
-                            TV v = TOps.Load(p);
-                            TV u = TS.Dual ? TOps.Load(p + second) : default;
-                            TOps.Store(p, TOps.Flush(TOps.MulAdd(ar, v, TOps.Mul(br, TOps.ExchangeLanes(v, bit))), tiny));
-                            if (TS.Dual) TOps.Store(p + second, TOps.Flush(TOps.MulAdd(ar, u, TOps.Mul(br, TOps.ExchangeLanes(u, bit))), tiny));
-                        }
+                        TV v = TOps.Load(p);
+                        TV u = TS.Dual ? TOps.Load(p + second) : default;
+                        TOps.Store(p, TOps.Flush(TOps.MulAdd(ar, v, TOps.Mul(br, TOps.ExchangeLanes(v, bit))), tiny));
+                        if (TS.Dual) TOps.Store(p + second, TOps.Flush(TOps.MulAdd(ar, u, TOps.Mul(br, TOps.ExchangeLanes(u, bit))), tiny));
                     }
-                    else
+                    return;
+                }
+                for (; p < stop; p += w)
+                {
+                    TV v = TOps.Load(p);
+                    TV u = TS.Dual ? TOps.Load(p + second) : default;
+                    TV x = TOps.ExchangeLanes(v, bit);
+                    TOps.Store(p, TOps.Flush(TOps.MulAdd(ar, v, TOps.MulAdd(ai, TOps.SwapReIm(v), TOps.MulAdd(br, x, TOps.Mul(bi, TOps.SwapReIm(x))))), tiny));
+                    if (TS.Dual)
                     {
-                        for (; p < stop; p += w)
-                        {
-                            TV v = TOps.Load(p);
-                            TV u = TS.Dual ? TOps.Load(p + second) : default;
-                            TV x = TOps.ExchangeLanes(v, bit);
-                            TOps.Store(p, TOps.Flush(TOps.MulAdd(ar, v, TOps.MulAdd(ai, TOps.SwapReIm(v), TOps.MulAdd(br, x, TOps.Mul(bi, TOps.SwapReIm(x))))), tiny));
-                            if (TS.Dual)
-                            {
-                                TV y = TOps.ExchangeLanes(u, bit);
-                                TOps.Store(p + second, TOps.Flush(TOps.MulAdd(ar, u, TOps.MulAdd(ai, TOps.SwapReIm(u), TOps.MulAdd(br, y, TOps.Mul(bi, TOps.SwapReIm(y))))), tiny));
-                            }
-                        }
+                        TV y = TOps.ExchangeLanes(u, bit);
+                        TOps.Store(p + second, TOps.Flush(TOps.MulAdd(ar, u, TOps.MulAdd(ai, TOps.SwapReIm(u), TOps.MulAdd(br, y, TOps.Mul(bi, TOps.SwapReIm(y))))), tiny));
                     }
-                    k = runEnd;
-                    index = inserter.Advance(index, count, k);
                 }
             }
         }
