@@ -115,6 +115,59 @@ public sealed class CpuInstructionSetTests : IDisposable
         return json.RootElement.GetProperty("backends")[0].GetProperty("device").GetString()!;
     }
 
+    /// <summary>
+    /// On an AVX2-only CPU (Haswell, emulated by qemu-user, whatever this machine has) the library must stay on its own
+    /// code and run circuits; the AVX-512 build started there aborts the process, which shows the emulated CPU really
+    /// lacks AVX-512 (and why libqibo_cpu.so must never load it on such a CPU).
+    /// </summary>
+    [QemuFact]
+    public void OnAnAvx2OnlyCpuTheX8664V3BuildRuns()
+    {
+        CliResult info = Emulated("Haswell", "backends", "--json", "cpu");
+        Assert.True(info.Exit == 0, info.Err);
+        using (JsonDocument json = JsonDocument.Parse(info.Out))
+        {
+            Assert.Contains("AVX2+FMA (x86-64-v3 build; no AVX-512: CPU without avx512f",
+                json.RootElement.GetProperty("backends")[0].GetProperty("device").GetString());
+        }
+
+        CliResult run = Emulated("Haswell", "run", RepoPaths.Combine("examples", "circuits", "ghz.qasm"), "--state", "--json");
+        Assert.True(run.Exit == 0, run.Err);
+        using (JsonDocument json = JsonDocument.Parse(run.Out))
+        {
+            JsonElement state = json.RootElement.GetProperty("state");
+            Assert.Equal(32, state.GetArrayLength());
+            for (int i = 0; i < 32; i++)
+            {
+                double expected = i is 0 or 31 ? Math.Sqrt(0.5) : 0;
+                Assert.Equal(expected, state[i][0].GetDouble(), 12);
+                Assert.Equal(0, state[i][1].GetDouble(), 12);
+            }
+        }
+
+        CliResult v4 = Emulated("Haswell", "run", RepoPaths.Combine("examples", "circuits", "ghz.qasm"), "--backend", Path.Combine(BuildsDir, "libqibo_cpu_avx512.so"));
+        Assert.NotEqual(0, v4.Exit);
+        Assert.Contains("required instruction sets are not supported", v4.Out + v4.Err);
+    }
+
+    /// <summary>The qiboaccel program run by qemu-x86_64 on the CPU model <paramref name="cpu"/>.</summary>
+    private static CliResult Emulated(string cpu, params string[] args)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo(QemuFactAttribute.Qemu!, ["-cpu", cpu, CliProgram.Path, .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = RepoPaths.Root,
+        };
+        using var process = System.Diagnostics.Process.Start(psi)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        string stdout = process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(120_000), "qemu-x86_64 ran for more than 120 s");
+        // qemu warns about CPU features its emulator lacks (pcid, x2apic, ...): not the program's output.
+        string err = string.Join("\n", stderr.Result.Split('\n').Where(line => !line.StartsWith("qemu-x86_64: warning:", StringComparison.Ordinal)));
+        return new CliResult(process.ExitCode, stdout, err, 0, 0);
+    }
+
     public static TheoryData<string, string, string> Paths()
     {
         var data = new TheoryData<string, string, string>();
@@ -174,5 +227,19 @@ public sealed class CpuInstructionSetTests : IDisposable
             Assert.True(difference <= (precision == Precision.Double ? 1e-10 : 1e-4),
                 $"{build} build, options '{options}', {precision}: max |difference| {difference:g3} ({backend.Info.Device})");
         }
+    }
+}
+
+/// <summary>
+/// A test that runs the program on an emulated CPU: skipped, with the reason, where qemu-user is not installed
+/// (./run-tests installs it).
+/// </summary>
+public sealed class QemuFactAttribute : FactAttribute
+{
+    internal static string? Qemu { get; } = new[] { "/usr/bin/qemu-x86_64", "/usr/bin/qemu-x86_64-static" }.FirstOrDefault(File.Exists);
+
+    public QemuFactAttribute()
+    {
+        if (Qemu is null) Skip = "qemu-x86_64 not found (apt-get install qemu-user): the AVX2-only CPU is not emulated";
     }
 }
