@@ -18,6 +18,7 @@ namespace QiboAccel.Tests.Suites;
 /// extra controls, with every qubit as a target and as a control. Whether this machine has AVX-512 comes from the test
 /// host's JIT (which checks the CPU and the OS), not from the backend.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class CpuInstructionSetTests : IDisposable
 {
     internal static bool MachineHasAvx512 =>
@@ -96,6 +97,38 @@ public sealed class CpuInstructionSetTests : IDisposable
     {
         string device = Backend("v3", "").Info.Device;
         Assert.Contains(MachineHasAvx512 ? "AVX2+FMA (x86-64-v3 build; libqibo_cpu_avx512.so not found beside it)" : "AVX2+FMA (x86-64-v3 build; no AVX-512: ", device);
+    }
+
+    [Fact]
+    public void ABrokenOrUnsafeSiblingIsNotLoaded()
+    {
+        string folder = Directory.CreateTempSubdirectory("qiboaccel-cpu-sibling-").FullName;
+        try
+        {
+            string library = Path.Combine(folder, "libqibo_cpu.so"), sibling = Path.Combine(folder, "libqibo_cpu_avx512.so");
+            File.Copy(Path.Combine(BuildsDir, "libqibo_cpu.so"), library);
+            File.WriteAllText(sibling, "not an ELF file");
+            string none = "AVX2+FMA (x86-64-v3 build; no AVX-512: ";
+            Assert.Contains(MachineHasAvx512 ? $"AVX2+FMA (x86-64-v3 build; libqibo_cpu_avx512.so could not be loaded: {sibling}: " : none, RunDevice(library));
+            File.Copy(Path.Combine(BuildsDir, "libqibo_cpu_avx512.so"), sibling, overwrite: true);
+            File.SetUnixFileMode(sibling, File.GetUnixFileMode(sibling) | UnixFileMode.OtherWrite);
+            Assert.Contains(MachineHasAvx512 ? "AVX2+FMA (x86-64-v3 build; libqibo_cpu_avx512.so refused: writable by every user)" : none, RunDevice(library));
+            File.SetUnixFileMode(sibling, File.GetUnixFileMode(sibling) & ~UnixFileMode.OtherWrite);
+            Assert.Contains(MachineHasAvx512 ? "AVX-512 (x86-64-v4 build)" : none, RunDevice(library));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>The device line of <c>qiboaccel run ghz.qasm --json --backend LIBRARY</c>, in a fresh process.</summary>
+    private static string RunDevice(string library)
+    {
+        CliResult result = CliRunner.Run(["run", RepoPaths.Combine("examples", "circuits", "ghz.qasm"), "--json", "--backend", library]);
+        Assert.True(result.Exit == 0, result.Err);
+        using JsonDocument json = JsonDocument.Parse(result.Out);
+        return json.RootElement.GetProperty("device").GetString()!;
     }
 
     [Fact]

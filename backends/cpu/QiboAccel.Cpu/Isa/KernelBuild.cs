@@ -19,7 +19,7 @@ internal static unsafe class KernelBuild
     /// <summary>File name of the x86-64-v4 build, looked for in the folder of this library.</summary>
     public const string SiblingName = "libqibo_cpu_avx512.so";
 
-    /// <summary>Environment variable choosing the build: <c>auto</c> (default) or <c>avx2</c> (this library's own code).</summary>
+    /// <summary>Environment variable choosing the build: <c>auto</c> (default) or <c>avx2</c> (this library's code).</summary>
     public const string Variable = "QIBO_CPU_ISA";
 
     private static readonly object Gate = new();
@@ -32,7 +32,8 @@ internal static unsafe class KernelBuild
     /// properties are compile-time constants under NativeAOT, so they describe the build, not the machine.
     /// </summary>
     public static string Level =>
-        Avx512F.IsSupported && Avx512BW.IsSupported && Avx512CD.IsSupported && Avx512DQ.IsSupported && Avx512F.VL.IsSupported ? "x86-64-v4"
+        Avx512F.IsSupported && Avx512BW.IsSupported && Avx512CD.IsSupported && Avx512DQ.IsSupported && Avx512F.VL.IsSupported
+            ? "x86-64-v4"
         : Avx2.IsSupported && Fma.IsSupported && Bmi2.IsSupported ? "x86-64-v3"
         : Sse42.IsSupported && Popcnt.IsSupported ? "x86-64-v2"
         : X86Base.IsSupported ? "x86-64"
@@ -78,7 +79,9 @@ internal static unsafe class KernelBuild
         }
     }
 
-    /// <summary>Sets <paramref name="sibling"/> when the AVX-512 build should run; returns the note for the device line.</summary>
+    /// <summary>
+    /// Sets <paramref name="sibling"/> when the AVX-512 build should run; returns the note for the device line.
+    /// </summary>
     private static string? Choose(out delegate* unmanaged[Cdecl]<QiboApiRequest*, QiboErrorCode> sibling)
     {
         sibling = null;
@@ -91,20 +94,38 @@ internal static unsafe class KernelBuild
             return $"{Variable}='{Clip(setting)}' is not auto, avx512 or avx2: the AVX2 code runs";
         if (Avx512Support.Missing() is string missing) return $"no AVX-512: {missing}";
 
-        string? self = LibraryFile.Containing((delegate* unmanaged[Cdecl]<QiboApiRequest*, QiboErrorCode>)&EntryPoint.GetApi);
+        string? self = LibraryFile.Containing(
+            (delegate* unmanaged[Cdecl]<QiboApiRequest*, QiboErrorCode>)&EntryPoint.GetApi);
         string? folder = Path.GetDirectoryName(self);
         if (self is null || folder is null) return $"cannot tell where this library lives to find {SiblingName}";
         string path = Path.Combine(folder, SiblingName);
         if (!File.Exists(path)) return $"{SiblingName} not found beside it";
-        if (Path.GetFullPath(path) == self) return null; // a renamed copy of the sibling itself
+        if (Path.GetFullPath(path) == self) return null; // this very file carries the sibling's name: loading it would recurse
         // The host judged this library's folder before loading it (see the README's trust model); the sibling in it
         // must not be replaceable by every user either.
-        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & UnixFileMode.OtherWrite) != 0) return $"{SiblingName} refused: writable by every user";
-        if (!NativeLibrary.TryLoad(path, out nint handle)) return $"{SiblingName} could not be loaded";
-        if (!NativeLibrary.TryGetExport(handle, "qibo_backend_get_api", out nint entry)) return $"{SiblingName} exports no qibo_backend_get_api";
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & UnixFileMode.OtherWrite) != 0)
+            return $"{SiblingName} refused: writable by every user";
+        DlError(); // binds dlerror now (binding it later would call dlsym and clear dlopen's reason) and clears old ones
+        nint handle = DlOpen(path, RtldNow);
+        if (handle == 0)
+        {
+            string reason = Marshal.PtrToStringUTF8(DlError()) ?? "dlopen failed";
+            return $"{SiblingName} could not be loaded: {Clip(reason.ReplaceLineEndings(" "), 200)}";
+        }
+        if (!NativeLibrary.TryGetExport(handle, "qibo_backend_get_api", out nint entry))
+            return $"{SiblingName} exports no qibo_backend_get_api";
         sibling = (delegate* unmanaged[Cdecl]<QiboApiRequest*, QiboErrorCode>)entry;
         return null;
     }
 
-    private static string Clip(string text) => text.Length <= 20 ? text : text[..20] + "...";
+    // dlopen itself rather than NativeLibrary.Load: its reason (dlerror) is the message, without the runtime's wrapping.
+    private const int RtldNow = 2;
+
+    [DllImport("libc.so.6", EntryPoint = "dlopen")]
+    private static extern nint DlOpen([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+    [DllImport("libc.so.6", EntryPoint = "dlerror")]
+    private static extern nint DlError();
+
+    private static string Clip(string text, int length = 20) => text.Length <= length ? text : text[..length] + "...";
 }
