@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 using QiboAccel.Abi;
+using QiboAccel.Cpu.Isa;
 using QiboAccel.Cpu.Kernels.Simd;
 using QiboAccel.Cpu.Threading;
 
@@ -49,7 +50,10 @@ internal sealed class CpuBackend : BackendInstance
     /// <inheritdoc />
     public override BackendState CreateState(int nQubits, QiboPrecision precision) => StateVector.Create(this, nQubits, precision);
 
-    /// <summary>"2 threads, AVX2": the thread count and the instruction set the kernels run on.</summary>
+    /// <summary>
+    /// "2 threads, AVX-512 (x86-64-v4 build), x64": the thread count, the vector width the kernels run with these
+    /// options, and which build of the library runs them (with why not the AVX-512 one, see <see cref="KernelBuild"/>).
+    /// </summary>
     private static string DeviceString(BackendOptions options)
     {
         string isa = SimdSelect.EffectiveBits(options.SimdBits) switch
@@ -59,7 +63,7 @@ internal sealed class CpuBackend : BackendInstance
             128 => Sse42.IsSupported ? "SSE4.2" : Sse2.IsSupported ? "SSE2" : AdvSimd.IsSupported ? "NEON" : "128-bit SIMD",
             _ => "scalar",
         };
-        return $"{options.Threads} thread{(options.Threads == 1 ? "" : "s")}, {isa}, {RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant()}";
+        return $"{options.Threads} thread{(options.Threads == 1 ? "" : "s")}, {isa} ({KernelBuild.Description}), {RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant()}";
     }
 
     /// <summary>Stops the workers.</summary>

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using QiboAccel.Abi;
 using QiboAccel.Cpu.Distributed;
+using QiboAccel.Cpu.Isa;
 
 namespace QiboAccel.Cpu;
 
@@ -14,9 +15,16 @@ public sealed unsafe class EntryPoint : BackendImplementation
 {
     private static readonly EntryPoint Implementation = new();
 
-    /// <summary>qibo_backend_get_api: the version handshake (see <see cref="ApiTable.Answer"/>).</summary>
+    /// <summary>
+    /// qibo_backend_get_api: the version handshake (see <see cref="ApiTable.Answer"/>), answered by the AVX-512 build
+    /// of this library instead when <see cref="KernelBuild"/> chooses it (it then hands out its own table).
+    /// </summary>
     [UnmanagedCallersOnly(EntryPoint = "qibo_backend_get_api", CallConvs = [typeof(CallConvCdecl)])]
-    public static QiboErrorCode GetApi(QiboApiRequest* request) => ApiTable.Answer(request, Implementation);
+    public static QiboErrorCode GetApi(QiboApiRequest* request)
+    {
+        delegate* unmanaged[Cdecl]<QiboApiRequest*, QiboErrorCode> sibling = KernelBuild.Sibling;
+        return sibling != null ? sibling(request) : ApiTable.Answer(request, Implementation);
+    }
 
     /// <inheritdoc />
     public override BackendInstance CreateBackend(string options) =>

@@ -58,6 +58,18 @@ public sealed class BuildScriptTests : IDisposable
         Assert.Contains("gpu: out of date: never built", output);
     }
 
+    [Fact]
+    public void TheCpuLibraryWithoutItsAvx512BuildIsOutOfDate()
+    {
+        // Both builds come from the cpu target (libqibo_cpu.so loads libqibo_cpu_avx512.so on AVX-512 CPUs).
+        Directory.CreateDirectory(Path.Combine(_copy, "build", "backends"));
+        File.WriteAllText(Path.Combine(_copy, "build", "backends", "libqibo_cpu.so"), "");
+        Assert.Equal("cpu", string.Join(",", OutOfDate(out string output)));
+        Assert.Contains("build/backends/libqibo_cpu_avx512.so is missing", output);
+        File.WriteAllText(Path.Combine(_copy, "build", "backends", "libqibo_cpu_avx512.so"), "");
+        Assert.Empty(OutOfDate(out _));
+    }
+
     /// <summary>Runs the copy's <c>qiboaccel build --dry-run</c>; returns the targets it names, in build order.</summary>
     private List<string> OutOfDate(out string output)
     {
