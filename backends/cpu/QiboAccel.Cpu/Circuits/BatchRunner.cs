@@ -22,11 +22,14 @@ internal static unsafe class BatchRunner
     /// <summary>
     /// Price of a dense k-target product relative to a 1-qubit one, for the fusion cost model (<see cref="GroupFusion"/>).
     /// Inside a cache block the kernels are bound by arithmetic, not memory: a dense k-qubit matrix costs 2^k complex
-    /// multiply-adds per amplitude where a 1-qubit gate costs 2, plus the same load and store. The values are measured
-    /// (random circuits of 22 qubits fused at every size with <c>fusion_policy=always</c>, time per fused gate over
-    /// time per 1-qubit gate, AVX2, complex128), not derived: the small products pay their loads and stores.
+    /// multiply-adds per amplitude where a 1-qubit gate costs 2, plus the same load and store. The values come from
+    /// measurements, not from that count: random circuits of 22 qubits fused at every size (<c>fusion_policy=always</c>)
+    /// gave 1.7, 4.7, 7.6 and 12 for k = 2..5 in the AVX2 build (time per fused gate over time per 1-qubit gate), but
+    /// with those prices the AVX-512 build fused a dozen groups of the random circuit and lost 13-15 % against no
+    /// group fusion. The prices are raised until no benchmark circuit fuses a dense group: group fusion then acts only
+    /// where a group is far heavier than its product (many gates on few qubits) and on diagonal runs.
     /// </summary>
-    public static readonly double[] DenseCost = [1, 1.7, 4.7, 7.6, 12, 20];
+    public static readonly double[] DenseCost = [1, 2.5, 6, 12, 24, 48];
 
 
     /// <summary>States below this many qubits skip group fusion (unless <c>fusion_policy=always</c>).</summary>

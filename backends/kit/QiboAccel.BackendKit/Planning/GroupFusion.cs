@@ -22,27 +22,31 @@ public static class GroupFusion
     public static List<DecodedOp> Fuse(List<DecodedOp> ops, int maxBits, double[]? denseCost, List<double[]> keep, out int fused)
     {
         fused = 0;
-        var output = new List<DecodedOp>(ops.Count);
+        // A fused group stands where its last gate stood; everything else keeps its place, so the cache-blocking plan
+        // sees the circuit's own order. (Valid: a gate between a group's first and last gate that shares a qubit with
+        // an earlier member would have joined the group or closed it.)
+        var replacement = new DecodedOp?[ops.Count];
+        var dropped = new bool[ops.Count];
         foreach (QubitGroup group in FusionGroups.Plan(ops, maxBits))
         {
-            if (group.Indices.Length == 1)
-            {
-                output.Add(ops[group.Indices[0]]);
-                continue;
-            }
+            if (group.Indices.Length == 1) continue;
             DecodedOp[] members = [.. group.Indices.Select(i => ops[i])];
             // Group bits, highest amplitude bit (lowest qubit) first: the first target is the matrix's most significant bit.
             int[] bits = [.. Enumerable.Range(0, 64).Where(b => (group.Mask & (1UL << b)) != 0).Reverse()];
             bool diagonal = members.All(m => OpMatrix.IsDiagonal(m));
-            if (denseCost is not null && (diagonal ? 1 : DenseCost(denseCost, bits.Length)) >= members.Sum(m => Cost(m, denseCost)))
-            {
-                output.AddRange(members);
-                continue;
-            }
+            if (denseCost is not null && (diagonal ? 1 : DenseCost(denseCost, bits.Length)) >= members.Sum(m => Cost(m, denseCost))) continue;
             fused++;
-            output.Add(diagonal
+            foreach (int i in group.Indices) dropped[i] = true;
+            replacement[group.Indices[^1]] = diagonal
                 ? SingleQubitFusion.MatrixOp(bits, FusedMatrix.DiagonalOf(members, bits), members[0].Index, keep, QiboOpKind.Diagonal)
-                : SingleQubitFusion.MatrixOp(bits, FusedMatrix.Of(members, bits), members[0].Index, keep));
+                : SingleQubitFusion.MatrixOp(bits, FusedMatrix.Of(members, bits), members[0].Index, keep);
+        }
+        if (fused == 0) return ops;
+        var output = new List<DecodedOp>(ops.Count);
+        for (int i = 0; i < ops.Count; i++)
+        {
+            if (replacement[i] is { } op) output.Add(op);
+            else if (!dropped[i]) output.Add(ops[i]);
         }
         return output;
     }
