@@ -34,8 +34,7 @@ public sealed class HostRandom
         ulong mixed = RandomStream.Mix(seed);
         for (int i = 0; i < destination.Length; i++)
         {
-            var stream = new RandomStream(RandomStream.Mix(mixed + (ulong)(firstShot + i) * RandomStream.Golden));
-            destination[i] = stream.NextDouble();
+            destination[i] = RandomStream.FirstDouble(RandomStream.Mix(mixed + (ulong)(firstShot + i) * RandomStream.Golden));
         }
     }
 

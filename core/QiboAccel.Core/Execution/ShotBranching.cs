@@ -172,6 +172,14 @@ internal sealed class ShotBranching
     {
         int choice = b.Forced;
         b.Forced = -1;
+        Span<byte> outcome = [0];
+        if (choice < 0 && b.Shots.Length == 1)
+        {
+            // One shot cannot split: its own random drives the MEASURE record, exactly as a per-shot run does.
+            Span<double> own = [_streams[b.Shots[0]].NextDouble()];
+            Executor.Apply(b.State, measure, own, outcome, _circuit);
+            return outcome[0];
+        }
         if (choice < 0)
         {
             double[] p = b.State.Probabilities([qubit]);
@@ -181,7 +189,6 @@ internal sealed class ShotBranching
             choice = Split(b, (ref RandomStream stream) => stream.NextDouble() >= p0 ? 1 : 0);
         }
         Span<double> random = [choice == 0 ? 0.0 : Math.BitDecrement(1.0)];
-        Span<byte> outcome = [0];
         Executor.Apply(b.State, measure, random, outcome, _circuit);
         return outcome[0];
     }
