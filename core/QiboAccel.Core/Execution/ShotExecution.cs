@@ -12,6 +12,6 @@ public enum ShotExecution
     /// </summary>
     Branching,
 
-    /// <summary>The circuit runs once per shot, from the start (for comparison, and what branching falls back to).</summary>
+    /// <summary>The circuit runs once per shot, from the start (to compare with branching).</summary>
     PerShot,
 }
