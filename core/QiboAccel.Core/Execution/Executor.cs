@@ -75,10 +75,8 @@ public static class Executor
         CheckCountingMemory(circuit, sampled.Length, shots);
 
         using IQuantumState state = backend.CreateState(circuit.NQubits, precision);
-        // Every rank of a distributed backend must create states together: it replays splits instead of copying, so the
-        // ranks' control flow does not hang on a memory check one of them alone fails.
-        Func<IQuantumState>? createState = info.IsDistributed ? null : () => backend.CreateState(circuit.NQubits, precision);
-        return Run(info, circuit, plan, state, shots, seed ?? HostRandom.NewSeed(), returnState, progress, initial, execution, createState);
+        return Run(info, circuit, plan, state, shots, seed ?? HostRandom.NewSeed(), returnState, progress, initial, execution,
+            () => backend.CreateState(circuit.NQubits, precision));
     }
 
     /// <summary>
@@ -93,6 +91,10 @@ public static class Executor
         Func<IQuantumState>? createState = null)
     {
         if (initial is not null) state.SetAmplitudes(0, initial);
+        // A distributed backend's ranks each run this host, seeded alike only when the user gave a seed; its MEASURE and
+        // sampling use rank 0's random numbers. Run per shot, the ranks make the same calls whatever their seeds (the
+        // backend decides every outcome); branching would split by each rank's own numbers and the ranks would part.
+        if (info.IsDistributed) execution = ShotExecution.PerShot;
         var final = new FinalSampling(plan, circuit.NQubits);
         var counter = new OutcomeCounter(circuit, SampledQubits(plan.MeasuredQubits, circuit.NQubits));
         var simulation = new Stopwatch();

@@ -34,6 +34,9 @@ internal sealed class ShotBranching
     /// <summary>Shots run together at most (their random streams take 32 bytes each).</summary>
     internal const int ShotChunk = 1 << 20;
 
+    /// <summary>Live states that together stay below this many bytes are made without asking the host's memory first.</summary>
+    private const double LargeStates = 256 << 20;
+
     /// <summary>Tests set this to bound the live states lower (1: every split is set aside and replayed).</summary>
     [ThreadStatic]
     internal static int? LiveStateLimitForTests;
@@ -130,7 +133,22 @@ internal sealed class ShotBranching
     private void Drain(Branch first)
     {
         _pending.Push(first);
-        while (_pending.Count > 0) RunBranch(_pending.Pop());
+        Branch? running = null;
+        try
+        {
+            while (_pending.TryPop(out running))
+            {
+                RunBranch(running);
+                running = null;
+            }
+        }
+        catch
+        {
+            // A backend error ends the run: free the copies (the caller owns the root).
+            if (running is { Owned: true }) running.State.Dispose();
+            while (_pending.TryPop(out Branch? waiting)) if (waiting.Owned) waiting.State.Dispose();
+            throw;
+        }
     }
 
     private void RunBranch(Branch b)
@@ -257,8 +275,9 @@ internal sealed class ShotBranching
     private IQuantumState? NewState()
     {
         if (_create is null || _live >= _maxLive) return null;
-        // Keep half the memory free for everything else; a device backend refuses for itself below.
-        if (HostMemory.AvailableBytes() < 2 * _stateBytes)
+        // Keep as much memory free as the copy takes (read only once the copies add up: reading it costs a file read);
+        // a device backend refuses for itself below.
+        if (_stateBytes * (_live + 1) > LargeStates && HostMemory.AvailableBytes() < 2 * _stateBytes)
         {
             _maxLive = _live;
             return null;

@@ -58,7 +58,7 @@ public static class Sweeps
                 state.Reset();
             }
             ExecutionResult run = Executor.Run(info, first, plan, state, shots, actualSeed, returnState: false, progress: null, initial: null,
-                createState: info.IsDistributed ? null : () => backend.CreateState(circuit.NQubits, precision));
+                createState: () => backend.CreateState(circuit.NQubits, precision));
             sampled = run.SampledQubits;
             points.Add(new SweepPoint
             {
