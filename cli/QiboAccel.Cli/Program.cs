@@ -11,6 +11,8 @@ const string Usage = """
           --precision double|single amplitude precision (default double)
           --shots N                 sample N shots
           --seed S                  seed of the host random numbers (default: random, printed)
+          --per-shot                run mid-circuit measurement, reset, if and noise once per shot
+                                    (default: once for all shots, split among the outcomes; same shots)
           --state                   print the final state vector
           --json                    print one JSON object on stdout
           --density-matrix          simulate the density matrix (2n-qubit vector); prints purity and probabilities

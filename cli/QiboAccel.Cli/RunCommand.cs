@@ -10,7 +10,7 @@ namespace QiboAccel.Cli;
 /// <summary><c>qiboaccel run CIRCUIT.qasm ...</c></summary>
 internal static class RunCommand
 {
-    private static readonly HashSet<string> Flags = ["state", "json", "density-matrix", "isolate", "gradient"];
+    private static readonly HashSet<string> Flags = ["state", "json", "density-matrix", "isolate", "gradient", "per-shot"];
 
     public static int Execute(string[] args)
     {
@@ -25,6 +25,7 @@ internal static class RunCommand
         bool wantState = cl.Flag("state");
         bool json = cl.Flag("json");
         bool densityMatrix = cl.Flag("density-matrix");
+        ShotExecution execution = cl.Flag("per-shot") ? ShotExecution.PerShot : ShotExecution.Branching;
         string? noiseFile = cl.Value("noise");
         string? expectationText = cl.Value("expectation");
         bool isolate = cl.Flag("isolate");
@@ -55,7 +56,7 @@ internal static class RunCommand
 
         var progress = new ConsoleProgress("shots");
         ExecutionResult result = backend.Execute(bound, shots, seed, precision, returnState: wantState || observable is not null,
-            progress: progress, densityMatrix: densityMatrix, noise: noise);
+            progress: progress, densityMatrix: densityMatrix, noise: noise, execution: execution);
         progress.Done();
         double? expectation = observable is null ? null : result.Expectation(observable);
         GradientReport? gradient = wantGradient

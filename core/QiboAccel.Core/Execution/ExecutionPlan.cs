@@ -13,31 +13,38 @@ namespace QiboAccel.Execution;
 /// </summary>
 internal sealed class ExecutionPlan
 {
-    private ExecutionPlan(List<Step> steps, bool isTerminal, int[] measuredQubits, (int Qubit, int Cbit)[] terminalMeasurements)
+    private ExecutionPlan(List<Step> steps, int[] measuredQubits, (int Qubit, int Cbit)[] finalMeasurements)
     {
         Steps = steps;
-        IsTerminal = isTerminal;
+        IsTerminal = steps.All(s => s is BatchStep);
         MeasuredQubits = measuredQubits;
-        TerminalMeasurements = terminalMeasurements;
+        FinalMeasurements = finalMeasurements;
     }
 
     /// <summary>Steps of the plan, in order.</summary>
     public IReadOnlyList<Step> Steps { get; }
 
     /// <summary>
-    /// True when every measurement is final (nothing acts on a measured qubit afterwards) and there is no reset
-    /// or <c>if</c>: the gates then run once and shots are sampled from the final state.
+    /// True when no step needs the host (no mid-circuit measurement, reset, <c>if</c> or noise channel): the gates
+    /// then run once and every shot is sampled from the final state.
     /// </summary>
     public bool IsTerminal { get; }
 
     /// <summary>Distinct measured qubits, ascending.</summary>
     public int[] MeasuredQubits { get; }
 
-    /// <summary>For a terminal plan: the measurements (qubit → classical bit), to be sampled instead of applied.</summary>
-    public (int Qubit, int Cbit)[] TerminalMeasurements { get; }
+    /// <summary>
+    /// The final measurements (qubit → classical bit), in circuit order: those nothing acts on afterwards (no gate,
+    /// reset or channel on the qubit, no <c>if</c> reading the bit, no other qubit's measurement overwriting it). They
+    /// are not applied: each shot samples them together from its final state with one host random number.
+    /// </summary>
+    public (int Qubit, int Cbit)[] FinalMeasurements { get; }
 
-    /// <summary>A batch of records; <see cref="Slots"/> maps the i-th MEASURE record's outcome to (qubit, cbit).</summary>
-    internal sealed record BatchStep(OpBatch Batch, (int Qubit, int Cbit)[] Slots) : Step;
+    /// <summary>A batch of gate records (no MEASURE: measurements are <see cref="MeasureStep"/>s).</summary>
+    internal sealed record BatchStep(OpBatch Batch) : Step;
+
+    /// <summary>A mid-circuit measurement of <see cref="Qubit"/> into <see cref="Cbit"/>: <see cref="Measure"/> holds its one MEASURE record.</summary>
+    internal sealed record MeasureStep(int Qubit, int Cbit, OpBatch Measure) : Step;
 
     /// <summary>Measure <see cref="Qubit"/> (outcome discarded) and flip it back to 0 when it read 1.</summary>
     internal sealed record ResetStep(int Qubit, OpBatch Measure, OpBatch Flip) : Step;
@@ -57,18 +64,16 @@ internal sealed class ExecutionPlan
     /// <summary>Lowers <paramref name="circuit"/> for the backend described by <paramref name="info"/>.</summary>
     public static ExecutionPlan Create(Circuit circuit, BackendInfo info)
     {
-        bool terminal = IsTerminalShape(circuit);
+        bool[] isFinal = FinalMeasurementFlags(circuit);
         var steps = new List<Step>();
         var measured = new SortedSet<int>();
-        var terminalMeasurements = new List<(int, int)>();
+        var finalMeasurements = new List<(int, int)>();
         OpBatch? batch = null;
-        List<(int, int)> slots = [];
 
         void Flush()
         {
-            if (batch is { Count: > 0 }) steps.Add(new BatchStep(batch, [.. slots]));
+            if (batch is { Count: > 0 }) steps.Add(new BatchStep(batch));
             batch = null;
-            slots = [];
         }
 
         var ops = circuit.Operations;
@@ -83,15 +88,14 @@ internal sealed class ExecutionPlan
                     break;
                 case Measurement m:
                     measured.Add(m.Qubit);
-                    if (terminal)
+                    if (isFinal[index])
                     {
-                        terminalMeasurements.Add((m.Qubit, m.Cbit));
+                        finalMeasurements.Add((m.Qubit, m.Cbit));
                     }
                     else
                     {
-                        batch ??= new OpBatch(circuit.NQubits);
-                        batch.Add(QiboOpKind.Measure, [m.Qubit], [], cbit: slots.Count, source: index);
-                        slots.Add((m.Qubit, m.Cbit));
+                        Flush();
+                        steps.Add(LowerMeasure(circuit, m, index));
                     }
                     break;
                 case Reset r:
@@ -111,7 +115,48 @@ internal sealed class ExecutionPlan
             }
         }
         Flush();
-        return new ExecutionPlan(steps, terminal, [.. measured], [.. terminalMeasurements]);
+        return new ExecutionPlan(steps, [.. measured], [.. finalMeasurements]);
+    }
+
+    private static MeasureStep LowerMeasure(Circuit circuit, Measurement m, int index)
+    {
+        var batch = new OpBatch(circuit.NQubits);
+        batch.Add(QiboOpKind.Measure, [m.Qubit], [], cbit: 0, source: index);
+        return new MeasureStep(m.Qubit, m.Cbit, batch);
+    }
+
+    /// <summary>
+    /// For each operation, whether it is a final measurement (see <see cref="FinalMeasurements"/>): found in one
+    /// backward pass that remembers which qubits later operations act on, which bits later <c>if</c>s read and which
+    /// qubit (or several) later measurements write each bit from.
+    /// </summary>
+    private static bool[] FinalMeasurementFlags(Circuit circuit)
+    {
+        var ops = circuit.Operations;
+        var isFinal = new bool[ops.Count];
+        var touched = new HashSet<int>();
+        var read = new HashSet<int>();
+        var writer = new Dictionary<int, int>(); // cbit → the qubit later measurements write it from, -1 for several
+        for (int index = ops.Count - 1; index >= 0; index--)
+        {
+            switch (ops[index])
+            {
+                case Measurement m:
+                    isFinal[index] = !touched.Contains(m.Qubit) && !read.Contains(m.Cbit)
+                        && (!writer.TryGetValue(m.Cbit, out int w) || w == m.Qubit);
+                    writer[m.Cbit] = writer.TryGetValue(m.Cbit, out int before) && before != m.Qubit ? -1 : m.Qubit;
+                    break;
+                case Conditional c:
+                    touched.UnionWith(c.Body.Qubits);
+                    for (int i = 0; i < c.Register.Size; i++) read.Add(c.Register.Offset + i);
+                    if (c.Body is Measurement cm) writer[cm.Cbit] = -1;
+                    break;
+                case Operation op:
+                    touched.UnionWith(op.Qubits);
+                    break;
+            }
+        }
+        return isFinal;
     }
 
     private static Step LowerBody(Circuit circuit, Operation body, BackendInfo info, int index, SortedSet<int> measured)
@@ -121,11 +166,10 @@ internal sealed class ExecutionPlan
         {
             case Gate g:
                 Lowering.AddGate(batch, g, info, index);
-                return new BatchStep(batch, []);
+                return new BatchStep(batch);
             case Measurement m:
                 measured.Add(m.Qubit);
-                batch.Add(QiboOpKind.Measure, [m.Qubit], [], cbit: 0, source: index);
-                return new BatchStep(batch, [(m.Qubit, m.Cbit)]);
+                return LowerMeasure(circuit, m, index);
             case Reset r:
                 return LowerReset(circuit, r.Qubit, info, index);
             default:
@@ -192,24 +236,5 @@ internal sealed class ExecutionPlan
         var flip = new OpBatch(circuit.NQubits);
         Lowering.AddX(flip, qubit, info, index);
         return new ResetStep(qubit, measure, flip);
-    }
-
-    private static bool IsTerminalShape(Circuit circuit)
-    {
-        var measured = new HashSet<int>();
-        foreach (Operation op in circuit.Operations)
-        {
-            switch (op)
-            {
-                case Reset or Conditional or Channel:
-                    return false;
-                case Measurement m:
-                    measured.Add(m.Qubit);
-                    break;
-                case Gate g when g.Qubits.Any(measured.Contains):
-                    return false;
-            }
-        }
-        return true;
     }
 }

@@ -22,8 +22,9 @@ public sealed class ExecutionResult
 
     /// <summary>
     /// The final state (index order, qubit 0 most significant), or null when not requested or when a density matrix
-    /// was simulated (see <see cref="DensityMatrix"/>). With measurements in the middle of the circuit, or noise
-    /// channels sampled as trajectories, it is the state of the last shot.
+    /// was simulated (see <see cref="DensityMatrix"/>). With measurements in the middle of the circuit, reset, <c>if</c>
+    /// or noise channels sampled as trajectories, it is the state of the last shot (with shot branching: of the branch
+    /// holding the highest shot index). Final measurements are sampled, not applied: the state is the one before them.
     /// </summary>
     public Complex[]? State { get; init; }
 

@@ -11,8 +11,11 @@ public static class Executor
 {
     /// <summary>
     /// Runs <paramref name="circuit"/> and samples <paramref name="shots"/> shots. The same seed gives the same
-    /// shots on every conforming backend. Circuits whose measurements are all final run once and are sampled;
-    /// circuits with mid-circuit measurement, reset or <c>if</c> run once per shot.
+    /// shots on every conforming backend: shot s draws its host random numbers from its own stream
+    /// (<see cref="HostRandom.ForShot"/>). Circuits whose measurements are all final run once and each shot samples the
+    /// final state. On a state vector, circuits with mid-circuit measurement, reset, <c>if</c> or noise channels run once
+    /// for all shots, which split among the outcomes (<see cref="ShotExecution.Branching"/>), or once per shot
+    /// (<see cref="ShotExecution.PerShot"/>), with the same shots.
     /// </summary>
     /// <param name="backend">The backend to run on.</param>
     /// <param name="circuit">The circuit.</param>
@@ -27,17 +30,24 @@ public static class Executor
     /// each measurement collapses it (the result holds the last shot's ρ).
     /// </param>
     /// <param name="noise">A noise model whose channels are inserted into the circuit first (<see cref="Noise.NoiseModel.Apply"/>).</param>
+    /// <param name="execution">
+    /// How a state vector with mid-circuit measurement, reset, <c>if</c> or noise runs its shots: branching (once for all
+    /// shots, splitting them among the outcomes) or once per shot. Both give the same shots for the same seed.
+    /// </param>
     /// <param name="initialState">
     /// Amplitudes of the initial state (2^n entries, norm 1) instead of |0…0⟩; with a density matrix, ρ starts as |ψ⟩⟨ψ|,
     /// or, given 4^n entries, as that density matrix (row-major, Hermitian, trace 1; positivity is not checked).
     /// </param>
     /// <remarks>
-    /// On a state vector, noise channels are sampled as quantum trajectories, one per shot (the circuit then runs once
-    /// per shot, reproducibly from the seed); with <paramref name="shots"/> = 0 one trajectory is run.
+    /// On a state vector, noise channels are sampled as quantum trajectories, one per shot (shots split among the Kraus
+    /// operators they pick, reproducibly from the seed); with <paramref name="shots"/> = 0 one trajectory is run.
+    /// Final measurements (nothing acts on the qubit afterwards) are sampled, not applied: the returned state is the one
+    /// before them.
     /// </remarks>
     public static ExecutionResult Execute(this IBackend backend, Circuit circuit, int shots = 0, ulong? seed = null,
         Precision precision = Precision.Double, bool returnState = true, IProgress<double>? progress = null,
-        bool densityMatrix = false, Noise.NoiseModel? noise = null, ReadOnlySpan<Complex> initialState = default)
+        bool densityMatrix = false, Noise.NoiseModel? noise = null, ReadOnlySpan<Complex> initialState = default,
+        ShotExecution execution = ShotExecution.Branching)
     {
         ArgumentNullException.ThrowIfNull(backend);
         ArgumentNullException.ThrowIfNull(circuit);
@@ -65,60 +75,53 @@ public static class Executor
         CheckCountingMemory(circuit, sampled.Length, shots);
 
         using IQuantumState state = backend.CreateState(circuit.NQubits, precision);
-        return Run(info, circuit, plan, state, shots, seed ?? HostRandom.NewSeed(), returnState, progress, initial);
+        return Run(info, circuit, plan, state, shots, seed ?? HostRandom.NewSeed(), returnState, progress, initial, execution,
+            () => backend.CreateState(circuit.NQubits, precision));
     }
 
     /// <summary>
     /// Runs a lowered <paramref name="plan"/> of <paramref name="circuit"/> on <paramref name="state"/>, which must be
-    /// |0…0⟩ (or <paramref name="initial"/>) and is left holding the final state (the last shot's). The caller has
-    /// checked the limits and the memory.
+    /// |0…0⟩ (or <paramref name="initial"/>) and is left holding the final state (the last shot's: with shot branching,
+    /// that of the branch holding the highest shot index). <paramref name="createState"/> makes the extra states shot
+    /// branching copies branches into (null: none, so every split is replayed). The caller has checked the limits and
+    /// the memory.
     /// </summary>
     internal static ExecutionResult Run(BackendInfo info, Circuit circuit, ExecutionPlan plan, IQuantumState state, int shots, ulong actualSeed,
-        bool returnState, IProgress<double>? progress, Complex[]? initial)
+        bool returnState, IProgress<double>? progress, Complex[]? initial, ShotExecution execution = ShotExecution.Branching,
+        Func<IQuantumState>? createState = null)
     {
-        var rng = new HostRandom(actualSeed);
         if (initial is not null) state.SetAmplitudes(0, initial);
-        bool readAll = plan.MeasuredQubits.Length == 0;
+        // A distributed backend's ranks each run this host, seeded alike only when the user gave a seed; its MEASURE and
+        // sampling use rank 0's random numbers. Run per shot, the ranks make the same calls whatever their seeds (the
+        // backend decides every outcome); branching would split by each rank's own numbers and the ranks would part.
+        if (info.IsDistributed) execution = ShotExecution.PerShot;
+        var final = new FinalSampling(plan, circuit.NQubits);
         var counter = new OutcomeCounter(circuit, SampledQubits(plan.MeasuredQubits, circuit.NQubits));
         var simulation = new Stopwatch();
         var sampling = new Stopwatch();
         if (plan.IsTerminal)
         {
             simulation.Start();
-            RunSteps(plan, state, rng, new byte[circuit.NClbits], new int[circuit.NQubits], circuit);
+            foreach (ExecutionPlan.Step step in plan.Steps) Apply(state, ((ExecutionPlan.BatchStep)step).Batch, default, default, circuit);
             simulation.Stop();
             if (shots > 0)
             {
                 sampling.Start();
-                SampleTerminal(plan, state, rng, shots, counter, circuit);
+                var counts = SampleInChunks(shots, actualSeed, (randoms, outcomes) => state.Sample(final.Qubits, randoms, outcomes));
+                CountOutcomes(counts, final, counter, circuit);
                 sampling.Stop();
             }
         }
+        else if (execution == ShotExecution.PerShot || shots <= 1)
+        {
+            simulation.Start();
+            RunPerShot(circuit, plan, state, shots, actualSeed, initial, final, counter, progress, simulation);
+            simulation.Stop();
+        }
         else
         {
-            int runs = Math.Max(shots, 1);
-            var cbits = new byte[circuit.NClbits];
-            var lastOutcome = new int[circuit.NQubits];
-            long lastReport = 0;
             simulation.Start();
-            for (int shot = 0; shot < runs; shot++)
-            {
-                if (shot > 0)
-                {
-                    if (initial is null) state.Reset();
-                    else state.SetAmplitudes(0, initial);
-                }
-                Array.Clear(cbits);
-                Array.Fill(lastOutcome, -1);
-                RunSteps(plan, state, rng, cbits, lastOutcome, circuit);
-                if (shots > 0 && readAll) ReadAllQubits(state, rng, lastOutcome);
-                if (shots > 0) counter.Add(lastOutcome, cbits);
-                if (progress is not null && simulation.ElapsedMilliseconds - lastReport > 500)
-                {
-                    lastReport = simulation.ElapsedMilliseconds;
-                    progress.Report((shot + 1.0) / runs);
-                }
-            }
+            ShotBranching.Run(circuit, plan, state, createState, actualSeed, shots, initial, final, counter, progress);
             simulation.Stop();
         }
 
@@ -142,6 +145,41 @@ public static class Executor
             SimulationSeconds = simulation.Elapsed.TotalSeconds,
             SamplingSeconds = sampling.Elapsed.TotalSeconds,
         };
+    }
+
+    /// <summary>One run of the plan per shot (one run without counting when <paramref name="shots"/> is 0), shot s drawing from its own stream.</summary>
+    private static void RunPerShot(Circuit circuit, ExecutionPlan plan, IQuantumState state, int shots, ulong seed, Complex[]? initial,
+        FinalSampling final, OutcomeCounter counter, IProgress<double>? progress, Stopwatch clock)
+    {
+        int runs = Math.Max(shots, 1);
+        var cbits = new byte[circuit.NClbits];
+        var lastOutcome = new int[circuit.NQubits];
+        Span<ulong> outcome = [0];
+        long lastReport = 0;
+        for (int shot = 0; shot < runs; shot++)
+        {
+            if (shot > 0)
+            {
+                if (initial is null) state.Reset();
+                else state.SetAmplitudes(0, initial);
+            }
+            Array.Clear(cbits);
+            Array.Fill(lastOutcome, -1);
+            HostRandom rng = HostRandom.ForShot(seed, shot);
+            foreach (ExecutionPlan.Step step in plan.Steps) RunStep(step, state, rng, cbits, lastOutcome, circuit);
+            if (shots == 0) continue;
+            if (final.Qubits.Length > 0)
+            {
+                state.Sample(final.Qubits, [rng.NextDouble()], outcome);
+                final.Assign(outcome[0], lastOutcome, cbits);
+            }
+            counter.Add(lastOutcome, cbits);
+            if (progress is not null && clock.ElapsedMilliseconds - lastReport > 500)
+            {
+                lastReport = clock.ElapsedMilliseconds;
+                progress.Report((shot + 1.0) / runs);
+            }
+        }
     }
 
     /// <summary>The qubits a shot reads: the measured ones or, in a circuit without measurements, every qubit (as qibo does).</summary>
@@ -323,7 +361,6 @@ public static class Executor
         HostMemory.Require((double)circuit.Operations.Count * BytesPerPlannedOperation * 2,
             $"planning {circuit.Operations.Count} operations on a density matrix needs about {HostMemory.Format((double)circuit.Operations.Count * BytesPerPlannedOperation * 2)}");
         ulong actualSeed = seed ?? HostRandom.NewSeed();
-        var rng = new HostRandom(actualSeed);
         DensityMatrixPlan plan = DensityMatrixPlan.Create(circuit, info);
         int sampledCount = shots == 0 ? 0 : SampledQubits(plan.MeasuredQubits, n).Length;
         CheckFitsDensityMatrix(info, n, precision, DensityMatrixHostNeeds(n, sampledCount));
@@ -355,7 +392,7 @@ public static class Executor
         if (plan.IsTerminal)
         {
             simulation.Start();
-            foreach (DensityMatrixPlan.Step step in plan.Steps) RunDensityStep(step, state, rng, [], [], circuit);
+            foreach (DensityMatrixPlan.Step step in plan.Steps) RunDensityStep(step, state, null, [], [], circuit);
             state.GetAmplitudes(0, vector);
             simulation.Stop();
             diagonal = Diagonal(vector, n);
@@ -363,14 +400,15 @@ public static class Executor
             {
                 sampling.Start();
                 int[] qubits = [.. counter.Qubits];
-                var counts = SampleDiagonal(diagonal, n, qubits, rng, shots);
+                double[] marginal = Marginal(diagonal, n, qubits);
+                var counts = SampleInChunks(shots, actualSeed, (randoms, outcomes) => SamplingRule.Sample(marginal, randoms, outcomes));
                 CountOutcomes(counts, qubits, plan.TerminalMeasurements, counter, circuit);
                 sampling.Stop();
             }
         }
         else
         {
-            // Mid-circuit measurement or if: one run per shot, each measurement collapsing ρ.
+            // Mid-circuit measurement or if: one run per shot, each measurement collapsing ρ; shot s draws from its own stream.
             int runs = Math.Max(shots, 1);
             var cbits = new byte[circuit.NClbits];
             var lastOutcome = new int[n];
@@ -385,10 +423,13 @@ public static class Executor
                 }
                 Array.Clear(cbits);
                 Array.Fill(lastOutcome, -1);
+                HostRandom rng = HostRandom.ForShot(actualSeed, shot);
                 foreach (DensityMatrixPlan.Step step in plan.Steps) RunDensityStep(step, state, rng, cbits, lastOutcome, circuit);
                 if (shots > 0 && readAll)
                 {
-                    ulong outcome = SampleDiagonal(ReadDiagonal(state, n), n, all, rng, 1).Keys.Single();
+                    var outcomes = new ulong[1];
+                    SamplingRule.Sample(Marginal(ReadDiagonal(state, n), n, all), [rng.NextDouble()], outcomes);
+                    ulong outcome = outcomes[0];
                     for (int q = 0; q < n; q++) lastOutcome[q] = (int)((outcome >> (n - 1 - q)) & 1);
                 }
                 if (shots > 0) counter.Add(lastOutcome, cbits);
@@ -420,7 +461,7 @@ public static class Executor
         };
     }
 
-    private static void RunDensityStep(DensityMatrixPlan.Step step, IQuantumState state, HostRandom rng, byte[] cbits, int[] lastOutcome, Circuit circuit)
+    private static void RunDensityStep(DensityMatrixPlan.Step step, IQuantumState state, HostRandom? rng, byte[] cbits, int[] lastOutcome, Circuit circuit)
     {
         int n = circuit.NQubits;
         switch (step)
@@ -439,7 +480,7 @@ public static class Executor
                     if (((i >> (n - 1 - m.Qubit)) & 1) == 0) p0 += p;
                 }
                 p0 = total > 0 ? p0 / total : 1;
-                int outcome = rng.NextDouble() >= p0 ? 1 : 0;
+                int outcome = rng!.NextDouble() >= p0 ? 1 : 0;
                 double probability = outcome == 0 ? p0 : 1 - p0;
                 Apply(state, DensityMatrixPlan.Projection(n, m.Qubit, outcome, probability, m.Source), default, default, circuit);
                 cbits[m.Cbit] = (byte)outcome;
@@ -474,8 +515,8 @@ public static class Executor
         return diagonal;
     }
 
-    /// <summary>Samples <paramref name="qubits"/> from the diagonal of ρ by the ABI's rule (first listed qubit most significant).</summary>
-    private static Dictionary<ulong, int> SampleDiagonal(double[] diagonal, int n, int[] qubits, HostRandom rng, int shots)
+    /// <summary>The marginal of <paramref name="qubits"/> from the diagonal of ρ (first listed qubit most significant, the ABI's order).</summary>
+    private static double[] Marginal(double[] diagonal, int n, int[] qubits)
     {
         var marginal = new double[1L << qubits.Length];
         for (long index = 0; index < diagonal.Length; index++)
@@ -484,17 +525,17 @@ public static class Executor
             foreach (int q in qubits) outcome = (outcome << 1) | ((index >> (n - 1 - q)) & 1);
             marginal[outcome] += Math.Max(0, diagonal[index]);
         }
-        return SampleInChunks(shots, rng, (randoms, outcomes) => SamplingRule.Sample(marginal, randoms, outcomes));
+        return marginal;
     }
 
     /// <summary>Shots are drawn in chunks of this many, so the buffers stay small whatever the number of shots.</summary>
     private const int ShotChunk = 1 << 20;
 
     /// <summary>
-    /// Draws <paramref name="shots"/> outcomes chunk by chunk (the host randoms in the same order as all at once, so
-    /// the same seed gives the same shots) and counts each distinct outcome.
+    /// Draws <paramref name="shots"/> outcomes chunk by chunk, shot s with the first number of its own stream
+    /// (<see cref="HostRandom.FillFirstDraws"/>), and counts each distinct outcome.
     /// </summary>
-    private static Dictionary<ulong, int> SampleInChunks(int shots, HostRandom rng, SampleChunk sample)
+    private static Dictionary<ulong, int> SampleInChunks(int shots, ulong seed, SampleChunk sample)
     {
         var randoms = new double[Math.Min(shots, ShotChunk)];
         var outcomes = new ulong[randoms.Length];
@@ -502,7 +543,7 @@ public static class Executor
         for (int done = 0; done < shots;)
         {
             int n = Math.Min(randoms.Length, shots - done);
-            rng.Fill(randoms.AsSpan(0, n));
+            HostRandom.FillFirstDraws(seed, done, randoms.AsSpan(0, n));
             sample(randoms.AsSpan(0, n), outcomes.AsSpan(0, n));
             foreach (ulong outcome in outcomes.AsSpan(0, n))
             {
@@ -514,6 +555,17 @@ public static class Executor
     }
 
     private delegate void SampleChunk(ReadOnlySpan<double> randoms, Span<ulong> outcomes);
+
+    private static void CountOutcomes(Dictionary<ulong, int> counts, FinalSampling final, OutcomeCounter counter, Circuit circuit)
+    {
+        var bits = new int[circuit.NQubits];
+        var cbits = new byte[circuit.NClbits];
+        foreach (var (outcome, count) in counts)
+        {
+            final.Assign(outcome, bits, cbits);
+            counter.Add(bits, cbits, count);
+        }
+    }
 
     private static void CountOutcomes(Dictionary<ulong, int> counts, int[] qubits, (int Qubit, int Cbit)[] measurements, OutcomeCounter counter, Circuit circuit)
     {
@@ -527,27 +579,20 @@ public static class Executor
         }
     }
 
-    private static void RunSteps(ExecutionPlan plan, IQuantumState state, HostRandom rng, byte[] cbits, int[] lastOutcome, Circuit circuit)
-    {
-        foreach (ExecutionPlan.Step step in plan.Steps) RunStep(step, state, rng, cbits, lastOutcome, circuit);
-    }
-
     private static void RunStep(ExecutionPlan.Step step, IQuantumState state, HostRandom rng, byte[] cbits, int[] lastOutcome, Circuit circuit)
     {
         switch (step)
         {
             case ExecutionPlan.BatchStep b:
+                Apply(state, b.Batch, default, default, circuit);
+                break;
+            case ExecutionPlan.MeasureStep m:
             {
-                int n = b.Slots.Length;
-                Span<double> randoms = n <= 64 ? stackalloc double[n] : new double[n];
-                Span<byte> outcomes = n <= 64 ? stackalloc byte[n] : new byte[n];
-                rng.Fill(randoms);
-                Apply(state, b.Batch, randoms, outcomes, circuit);
-                for (int i = 0; i < n; i++)
-                {
-                    cbits[b.Slots[i].Cbit] = outcomes[i];
-                    lastOutcome[b.Slots[i].Qubit] = outcomes[i];
-                }
+                Span<double> random = [rng.NextDouble()];
+                Span<byte> outcome = [0];
+                Apply(state, m.Measure, random, outcome, circuit);
+                cbits[m.Cbit] = outcome[0];
+                lastOutcome[m.Qubit] = outcome[0];
                 break;
             }
             case ExecutionPlan.ResetStep r:
@@ -569,12 +614,15 @@ public static class Executor
 
     private static void RunTrajectory(ExecutionPlan.TrajectoryStep t, IQuantumState state, double random, Circuit circuit)
     {
-        if (t.Fixed is not null)
-        {
-            OpBatch chosen = t.Fixed[PickKraus(t.FixedProbabilities!, random)];
-            if (chosen.Count > 0) Apply(state, chosen, default, default, circuit);
-            return;
-        }
+        double[] probabilities = t.FixedProbabilities ?? KrausProbabilities(t, state);
+        int pick = PickKraus(probabilities, random);
+        OpBatch batch = t.Fixed?[pick] ?? ExecutionPlan.TrajectoryBatch(state.NQubits, t.Channel, pick, probabilities[pick], t.Source);
+        if (batch.Count > 0) Apply(state, batch, default, default, circuit);
+    }
+
+    /// <summary>The probability of each Kraus operator of a channel whose probabilities depend on the state: Σ_b diag(Kᵢ†Kᵢ)[b]·P(b).</summary>
+    internal static double[] KrausProbabilities(ExecutionPlan.TrajectoryStep t, IQuantumState state)
+    {
         double[] marginal = state.Probabilities([.. t.Channel.Targets]);
         double[][] diagonals = t.Channel.KrausDiagonals!;
         var probabilities = new double[diagonals.Length];
@@ -584,13 +632,11 @@ public static class Executor
             for (int b = 0; b < marginal.Length; b++) p += diagonals[i][b] * marginal[b];
             probabilities[i] = Math.Max(0, p);
         }
-        int pick = PickKraus(probabilities, random);
-        OpBatch batch = ExecutionPlan.TrajectoryBatch(state.NQubits, t.Channel, pick, probabilities[pick], t.Source);
-        if (batch.Count > 0) Apply(state, batch, default, default, circuit);
+        return probabilities;
     }
 
     /// <summary>The ABI's sampling rule on Kraus probabilities: the first i with r·Σp &lt; p₀ + … + pᵢ.</summary>
-    private static int PickKraus(double[] probabilities, double random)
+    internal static int PickKraus(double[] probabilities, double random)
     {
         double sum = probabilities.Sum(), target = random * sum, cumulative = 0;
         int last = 0;
@@ -604,7 +650,7 @@ public static class Executor
         return last;
     }
 
-    private static void Apply(IQuantumState state, OpBatch batch, ReadOnlySpan<double> randoms, Span<byte> cbits, Circuit circuit)
+    internal static void Apply(IQuantumState state, OpBatch batch, ReadOnlySpan<double> randoms, Span<byte> cbits, Circuit circuit)
     {
         try
         {
@@ -615,15 +661,6 @@ public static class Executor
             int source = batch.SourceIndices[(int)e.OpIndex];
             throw new BackendException(e.Code, $"operation #{source} ({circuit.Operations[source]}): {e.Message}", source, e);
         }
-    }
-
-    private static void ReadAllQubits(IQuantumState state, HostRandom rng, int[] bitOfQubit)
-    {
-        int n = bitOfQubit.Length;
-        int[] all = [.. Enumerable.Range(0, n)];
-        Span<ulong> outcome = [0];
-        state.Sample(all, [rng.NextDouble()], outcome);
-        for (int q = 0; q < n; q++) bitOfQubit[q] = (int)((outcome[0] >> (n - 1 - q)) & 1);
     }
 
     /// <summary>
@@ -638,12 +675,5 @@ public static class Executor
             if (cbits[register.Offset + i] != expected) return false;
         }
         return register.Size >= 63 || value >> register.Size == 0;
-    }
-
-    private static void SampleTerminal(ExecutionPlan plan, IQuantumState state, HostRandom rng, int shots, OutcomeCounter counter, Circuit circuit)
-    {
-        int[] qubits = [.. counter.Qubits];
-        var counts = SampleInChunks(shots, rng, (randoms, outcomes) => state.Sample(qubits, randoms, outcomes));
-        CountOutcomes(counts, qubits, plan.TerminalMeasurements, counter, circuit);
     }
 }

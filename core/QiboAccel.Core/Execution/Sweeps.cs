@@ -57,7 +57,8 @@ public static class Sweeps
                 foreach (var (batch, record) in patches) Lowering.Relower(batch, record, BoundGate(bound, batch.SourceIndices[record]), info, scratch);
                 state.Reset();
             }
-            ExecutionResult run = Executor.Run(info, first, plan, state, shots, actualSeed, returnState: false, progress: null, initial: null);
+            ExecutionResult run = Executor.Run(info, first, plan, state, shots, actualSeed, returnState: false, progress: null, initial: null,
+                createState: () => backend.CreateState(circuit.NQubits, precision));
             sampled = run.SampledQubits;
             points.Add(new SweepPoint
             {

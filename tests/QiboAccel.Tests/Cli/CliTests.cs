@@ -45,6 +45,22 @@ public class CliTests
     }
 
     [Fact]
+    public void PerShotGivesTheShotsOfBranching()
+    {
+        // inverseqft_n4 measures mid-circuit and applies phases under if: both modes, same seed, same shots.
+        string[] run = ["run", "examples/qasmbench/inverseqft_n4.qasm", "--shots", "400", "--seed", "5", "--json"];
+        var branching = Run(run);
+        var perShot = Run([.. run, "--per-shot"]);
+        Assert.True(branching.Exit == 0, branching.Err);
+        Assert.True(perShot.Exit == 0, perShot.Err);
+        using var a = JsonDocument.Parse(branching.Out);
+        using var b = JsonDocument.Parse(perShot.Out);
+        Assert.Equal(a.RootElement.GetProperty("frequencies").GetRawText(), b.RootElement.GetProperty("frequencies").GetRawText());
+        Assert.Equal(a.RootElement.GetProperty("registers").GetRawText(), b.RootElement.GetProperty("registers").GetRawText());
+        Assert.Equal(400, a.RootElement.GetProperty("frequencies").EnumerateObject().Sum(p => p.Value.GetInt32()));
+    }
+
+    [Fact]
     public void QubitZeroIsTheFirstCharacterOfABitstring()
     {
         var (exit, output, err) = Run("run", TempQasm("qreg q[3];\ncreg c[3];\nx q[0];\nmeasure q -> c;\n"), "--shots", "10", "--json");

@@ -30,13 +30,13 @@ internal static unsafe class SampleExports
             if (a.Shots > 0 && a.Outcomes == null && a.Counts == null) throw CApiException.Invalid("args->outcomes and args->counts are both NULL");
             if (a.Counts != null) new Span<ulong>(a.Counts, probabilities.Length).Clear();
 
-            var rng = new HostRandom(a.Seed);
             var randoms = new double[(int)Math.Min(a.Shots, Chunk)];
             var outcomes = new ulong[randoms.Length];
             for (ulong done = 0; done < a.Shots;)
             {
                 int n = (int)Math.Min((ulong)randoms.Length, a.Shots - done);
-                rng.Fill(randoms.AsSpan(0, n));
+                // Shot i draws the first number of its own stream, as a run's final sampling does (HostRandom).
+                HostRandom.FillFirstDraws(a.Seed, (long)done, randoms.AsSpan(0, n));
                 SamplingRule.Sample(probabilities, randoms.AsSpan(0, n), outcomes.AsSpan(0, n));
                 for (int i = 0; i < n; i++)
                 {
