@@ -30,11 +30,16 @@ internal sealed class OutcomeCounter(Circuit circuit, int[] qubits)
         }
     }
 
-    public IReadOnlyDictionary<string, int> Frequencies() => new SortedDictionary<string, int>(_frequencies, StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, int> Frequencies() => Sorted(_frequencies);
 
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> RegisterFrequencies()
-        => _registers.ToDictionary(kv => kv.Key,
-            kv => (IReadOnlyDictionary<string, int>)new SortedDictionary<string, int>(kv.Value, StringComparer.Ordinal));
+        => _registers.ToDictionary(kv => kv.Key, kv => Sorted(kv.Value));
+
+    /// <summary>
+    /// Counts in bitstring order. A SortedList sorts its keys once (a shot over many qubits can leave as many
+    /// distinct outcomes as shots, and a SortedDictionary would build a tree node by node).
+    /// </summary>
+    private static IReadOnlyDictionary<string, int> Sorted(Dictionary<string, int> counts) => new SortedList<string, int>(counts, StringComparer.Ordinal);
 
     private static void Increment(Dictionary<string, int> counts, string key, int count)
         => counts[key] = counts.TryGetValue(key, out int n) ? n + count : count;
