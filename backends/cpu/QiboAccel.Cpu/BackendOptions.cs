@@ -16,14 +16,15 @@ namespace QiboAccel.Cpu;
 /// <item><c>l1_qubits=N</c>: inside a cache block, operations on the lowest N qubits run on L1-sized sub-blocks,
 /// 0 (off)..30 or auto (default: 32 KiB sub-blocks, 11 for complex128, 12 for complex64).</item>
 /// <item><c>state_cache=on|off</c>: keep a destroyed state's memory for the next state of the same size (default on).</item>
-/// <item><c>huge_pages=on|off</c>: states of 4 MiB and more are 2 MiB-aligned and advised MADV_HUGEPAGE (default on).</item>
+/// <item><c>huge_pages=auto|on|off</c>: states of 4 MiB and more are 2 MiB-aligned and advised MADV_HUGEPAGE (default
+/// auto: on, except in a VM that hands free memory back to its host, see <see cref="StateMemory.HugePagesByDefault"/>).</item>
 /// </list>
 /// </summary>
 internal sealed record BackendOptions(int Threads, int SimdBits, long ParallelThreshold, bool Fusion = true, bool Blocking = true, int BlockQubits = 0, int L1Qubits = -1,
-    bool StateCache = true, bool HugePages = true)
+    bool StateCache = true, bool? HugePages = null)
 {
     /// <summary>The documented syntax, quoted in error messages.</summary>
-    public const string Syntax = "threads=N, simd=auto|512|256|128|scalar, parallel_threshold=N, fusion=on|off, blocking=on|off, block_qubits=N|auto, l1_qubits=N|auto, state_cache=on|off, huge_pages=on|off";
+    public const string Syntax = "threads=N, simd=auto|512|256|128|scalar, parallel_threshold=N, fusion=on|off, blocking=on|off, block_qubits=N|auto, l1_qubits=N|auto, state_cache=on|off, huge_pages=auto|on|off";
 
     /// <summary>Parses <paramref name="text"/>; throws INVALID_ARGUMENT naming the offending item.</summary>
     public static BackendOptions Parse(string? text)
@@ -31,7 +32,8 @@ internal sealed record BackendOptions(int Threads, int SimdBits, long ParallelTh
         int threads = Math.Clamp(Environment.ProcessorCount, 1, 1024);
         int simd = 512;
         long threshold = 1 << 14;
-        bool fusion = true, blocking = true, stateCache = true, hugePages = true;
+        bool fusion = true, blocking = true, stateCache = true;
+        bool? hugePages = null;
         int blockQubits = 0, l1Qubits = -1;
         foreach (string item in (text ?? "").Split([',', ';', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
         {
@@ -68,7 +70,7 @@ internal sealed record BackendOptions(int Threads, int SimdBits, long ParallelTh
                     stateCache = Switch(key, value);
                     break;
                 case "huge_pages":
-                    hugePages = Switch(key, value);
+                    hugePages = value == "auto" ? null : Switch(key, value);
                     break;
                 case "block_qubits":
                     if (value == "auto") blockQubits = 0;

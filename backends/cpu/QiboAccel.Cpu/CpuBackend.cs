@@ -24,7 +24,7 @@ internal sealed class CpuBackend : BackendInstance
     {
         Options = options;
         Pool = new WorkerPool(options.Threads, options.ParallelThreshold);
-        Memory = new StateMemory(options.StateCache, options.HugePages);
+        Memory = new StateMemory(options.StateCache, options.HugePages ?? StateMemory.HugePagesByDefault);
         Capabilities = new BackendCapabilities
         {
             Name = "cpu",

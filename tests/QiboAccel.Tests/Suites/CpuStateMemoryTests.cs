@@ -33,6 +33,8 @@ public class CpuStateMemoryTests
     [InlineData("", Precision.Double)]
     [InlineData("", Precision.Single)]
     [InlineData("state_cache=off,huge_pages=off", Precision.Double)]
+    [InlineData("huge_pages=on", Precision.Double)]
+    [InlineData("huge_pages=on,state_cache=off", Precision.Single)]
     [InlineData("threads=1", Precision.Single)]
     public void ANewStateIsZeroWhateverTheLastOneHeld(string options, Precision precision)
     {
@@ -117,5 +119,8 @@ public class CpuStateMemoryTests
     {
         var e = Assert.ThrowsAny<Exception>(() => TestBackends.Load("backends", "cpu.json", "state_cache=maybe"));
         Assert.Contains("state_cache must be on or off", e.Message);
+        e = Assert.ThrowsAny<Exception>(() => TestBackends.Load("backends", "cpu.json", "huge_pages=sometimes"));
+        Assert.Contains("huge_pages must be on or off", e.Message);
+        using var auto = TestBackends.Load("backends", "cpu.json", "huge_pages=auto");
     }
 }
