@@ -25,6 +25,7 @@ internal sealed class CpuBackend : BackendInstance
     {
         Options = options;
         Pool = new WorkerPool(options.Threads, options.ParallelThreshold);
+        Memory = new StateMemory(options.StateCache, options.HugePages ?? StateMemory.HugePagesByDefault);
         Capabilities = new BackendCapabilities
         {
             Name = "cpu",
@@ -43,6 +44,9 @@ internal sealed class CpuBackend : BackendInstance
 
     /// <summary>The worker threads shared by the backend's states.</summary>
     public WorkerPool Pool { get; }
+
+    /// <summary>Where the backend's state vectors are allocated, and kept for reuse.</summary>
+    public StateMemory Memory { get; }
 
     /// <inheritdoc />
     public override BackendCapabilities Capabilities { get; }
@@ -66,10 +70,11 @@ internal sealed class CpuBackend : BackendInstance
         return $"{options.Threads} thread{(options.Threads == 1 ? "" : "s")}, {isa} ({KernelBuild.Description}), {RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant()}";
     }
 
-    /// <summary>Stops the workers.</summary>
+    /// <summary>Stops the workers and frees the cached state memory.</summary>
     public override void Dispose()
     {
         Pool.Dispose();
+        Memory.Dispose();
         base.Dispose();
     }
 }

@@ -53,7 +53,8 @@ internal static unsafe class Probabilities
         }
     }
 
-    private static bool IsLeadingInOrder(ReadOnlySpan<int> bits, int nQubits)
+    /// <summary>Whether <paramref name="bits"/> are the first qubits in order (amplitude bits n-1, n-2, ...).</summary>
+    public static bool IsLeadingInOrder(ReadOnlySpan<int> bits, int nQubits)
     {
         for (int i = 0; i < bits.Length; i++)
         {

@@ -8,7 +8,8 @@ using QiboAccel.Cpu.Threading;
 namespace QiboAccel.Cpu;
 
 /// <summary>
-/// A state vector in 64-byte aligned native memory: 2^n interleaved (re, im) pairs of the state's precision.
+/// A state vector in native memory from the backend's <see cref="StateMemory"/> (64-byte aligned, 2 MiB and huge
+/// pages when large, reused from a destroyed state of the same size): 2^n interleaved (re, im) pairs of the state's precision.
 /// <see cref="StateVector{T}"/> holds the precision-specific code; this base is what the kit's exports see.
 /// </summary>
 internal abstract unsafe class StateVector : BackendState
@@ -21,7 +22,7 @@ internal abstract unsafe class StateVector : BackendState
         ByteCount = bytes;
         try
         {
-            Data = NativeMemory.AlignedAlloc((nuint)bytes, 64);
+            Data = backend.Memory.Allocate(bytes, out _);
         }
         catch (OutOfMemoryException)
         {
@@ -65,12 +66,12 @@ internal abstract unsafe class StateVector : BackendState
         Buffer.MemoryCopy(source, (byte*)Data + offset * elementBytes, count * elementBytes, count * elementBytes);
     }
 
-    /// <summary>Frees the amplitudes.</summary>
+    /// <summary>Hands the amplitudes back to the backend's memory (kept for the next state of this size, or freed).</summary>
     public override void Dispose()
     {
         if (Data != null)
         {
-            NativeMemory.AlignedFree(Data);
+            Backend.Memory.Release(Data, ByteCount);
             Data = null;
         }
         base.Dispose();
@@ -113,7 +114,10 @@ internal sealed unsafe class StateVector<T> : StateVector where T : unmanaged, I
 
     public override double Expectation(ReadOnlySpan<PauliString> terms) => Overlaps.Expectation((T*)Data, NQubits, terms, Backend.Pool);
 
-    /// <summary>Zeroes amplitudes in parallel (also the first touch of freshly allocated pages).</summary>
+    /// <summary>
+    /// Zeroes amplitudes in parallel on the backend's threads: the first touch of freshly allocated pages is spread
+    /// over them (and each page lands near the thread whose chunk holds it), and a reused buffer is cleared in one pass.
+    /// </summary>
     private sealed class FillZeroJob(T* data) : IRangeJob
     {
         public void Run(int chunk, long begin, long end) =>

@@ -12,6 +12,7 @@ internal static class MeasurementCases
         yield return new("sampling-born-rule", "20000 seeded shots of two independent RY qubits pass a chi-square test", BornRule);
         yield return new("sampling-reproducible", "the same seed gives the same shots; the ABI's sampling rule gives exactly the expected outcomes", Reproducible);
         yield return new("sampling-rule", "the sampling rule at its boundaries: r·Σp equal to a cumulative sum picks the next outcome (strictly less), also on a state whose norm is not 1", SamplingRule);
+        yield return new("sampling-many-outcomes", "the sampling rule on 2^17 outcomes (every qubit, in order and permuted, and subsets): unsorted, repeated and boundary random numbers, r near 1, zero-probability outcomes at both ends, against a plain reference", ManyOutcomes);
         yield return new("measure-collapse", "a mid-circuit measurement collapses a Bell pair; the MEASURE rule (r >= p0 → 1) holds exactly", Collapse);
         yield return new("measure-rule", "MEASURE at its boundary: r equal to p0 reads 1 (r >= p0), r just below reads 0; p0 is of the normalised state", MeasureRule);
         yield return new("reset-and-if", "reset and if (c==k) run per shot with the right classical results", ResetAndIf);
@@ -115,6 +116,119 @@ internal static class MeasurementCases
                     + "strictly less (a backend comparing with <= picks the outcome before), with Σp the state's own norm");
             }
         }
+    }
+
+    /// <summary>
+    /// A 17-qubit state whose amplitudes are 0 or powers of two (2^-5 .. 2^-9): every probability, every marginal
+    /// and every cumulative sum is exact in double whatever order a backend adds in, so the header's rule has exactly
+    /// one answer for each random number, computed here by a plain reference. The first 300 and the last 500 outcomes
+    /// (and a run in the middle) have probability 0; the norm is not 1. Random numbers: seeded ones in no order, the
+    /// same values repeated, 0, values near 1, and r·Σp on, just below and just above cumulative sums.
+    /// </summary>
+    private static void ManyOutcomes(ConformanceContext c)
+    {
+        const int n = 17;
+        const long size = 1L << n;
+        var amplitudes = new System.Numerics.Complex[size];
+        for (long i = 300; i < size - 500; i++)
+        {
+            if (i is >= 73700 and < 73800) continue; // a run of zeros across a multiple of 4096
+            double a = Math.ScaleB(1.0, -(int)(5 + i % 5));
+            amplitudes[i] = i % 3 == 0 ? new(0, a) : new(a, 0);
+        }
+        int[] all = [.. Enumerable.Range(0, n)];
+        int[][] selections =
+        [
+            all, [.. all.Reverse()], [.. Enumerable.Range(0, 16)], [.. Enumerable.Range(1, 16)],
+            [3, 0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16], [7, 3, 12], [16],
+        ];
+        var cases = selections.Select(qubits =>
+        {
+            double[] p = ReferenceMarginal(amplitudes, n, qubits), randoms = RandomsFor(p);
+            return (Qubits: qubits, Randoms: randoms, Expected: ReferenceOutcomes(p, randoms));
+        }).ToArray();
+        foreach (Precision precision in new[] { Precision.Double, Precision.Single }.Where(c.Supports))
+        {
+            using var state = c.Backend.CreateState(n, precision);
+            state.SetAmplitudes(0, amplitudes);
+            foreach (var (qubits, randoms, expectedOutcomes) in cases)
+            {
+                var outcomes = new ulong[randoms.Length];
+                state.Sample(qubits, randoms, outcomes);
+                for (int s = 0; s < randoms.Length; s++)
+                {
+                    long expected = expectedOutcomes[s];
+                    Check.True((long)outcomes[s] == expected,
+                        $"{precision.Name()} sample of qubits [{string.Join(",", qubits)}] with r = {randoms[s]:R} (shot {s}) gave {outcomes[s]}; "
+                        + $"the header's rule gives {expected} (the smallest i with r·Σp < p[0] + … + p[i], all sums exact here)");
+                }
+            }
+        }
+    }
+
+    /// <summary>Σ |a_i|² over the i whose listed qubits spell the outcome, first listed = most significant.</summary>
+    private static double[] ReferenceMarginal(System.Numerics.Complex[] amplitudes, int n, int[] qubits)
+    {
+        var p = new double[1L << qubits.Length];
+        for (long i = 0; i < amplitudes.Length; i++)
+        {
+            long outcome = 0;
+            foreach (int q in qubits) outcome = (outcome << 1) | ((i >> (n - 1 - q)) & 1);
+            p[outcome] += amplitudes[i].Real * amplitudes[i].Real + amplitudes[i].Imaginary * amplitudes[i].Imaginary;
+        }
+        return p;
+    }
+
+    /// <summary>The header's rule, written out plainly: cumulative sums in increasing i, the first above r·Σp.</summary>
+    private static long[] ReferenceOutcomes(double[] p, double[] randoms)
+    {
+        var cumulative = new double[p.Length];
+        double sum = 0;
+        for (int i = 0; i < p.Length; i++) cumulative[i] = sum += p[i];
+        var outcomes = new long[randoms.Length];
+        for (int s = 0; s < randoms.Length; s++)
+        {
+            double x = randoms[s] * sum;
+            int lo = 0, hi = p.Length; // smallest i with x < cumulative[i], p.Length if none
+            while (lo < hi)
+            {
+                int mid = (lo + hi) / 2;
+                if (x < cumulative[mid]) hi = mid; else lo = mid + 1;
+            }
+            if (lo == p.Length)
+            {
+                lo = p.Length - 1;
+                while (p[lo] == 0) lo--; // "the largest i with p[i] > 0"
+            }
+            outcomes[s] = lo;
+        }
+        return outcomes;
+    }
+
+    private static double[] RandomsFor(double[] p)
+    {
+        var rng = new HostRandom(2024);
+        var randoms = new List<double>();
+        for (int s = 0; s < 1000; s++) randoms.Add(rng.NextDouble());
+        double[] repeated = [.. Enumerable.Range(0, 20).Select(_ => rng.NextDouble())];
+        for (int k = 0; k < 5; k++) randoms.AddRange(repeated);
+        randoms.AddRange([0.0, Math.BitDecrement(1.0), 1 - 1e-9, 1 - 1e-6, 0.5]);
+        double sum = p.Sum(), cumulative = 0;
+        int step = Math.Max(1, p.Length / 40);
+        for (int i = 0; i < p.Length; i++)
+        {
+            cumulative += p[i];
+            if (i % step != 0 && i != p.Length - 1) continue;
+            double r = cumulative / sum;
+            foreach (double x in new[] { r, Math.BitDecrement(r), Math.BitIncrement(r) })
+            {
+                if (x >= 0 && x < 1) randoms.Add(x);
+            }
+        }
+        // Unsorted: interleave the end of the list with the start.
+        var mixed = new double[randoms.Count];
+        for (int i = 0; i < mixed.Length; i++) mixed[i] = randoms[i % 2 == 0 ? i / 2 : mixed.Length - 1 - i / 2];
+        return mixed;
     }
 
     /// <summary>p0 = 0.5 exactly (amplitudes of 0.5, or of 1 with norm 4: p0 is then 2/4 after normalising).</summary>

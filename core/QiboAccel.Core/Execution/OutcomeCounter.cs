@@ -1,15 +1,18 @@
-using System.Text;
+using System.Runtime.InteropServices;
 using QiboAccel.Circuits;
 
 namespace QiboAccel.Execution;
 
 /// <summary>Counts shots by the sampled qubits' outcomes and by each classical register's bits.</summary>
+/// <remarks>
+/// A run over many qubits can leave about as many distinct outcomes as shots (a million), so outcomes are counted as
+/// packed integers (first qubit or bit most significant, up to 64 of them) and turned into bitstrings once, in
+/// order, when the counts are read; wider outcomes are counted by their bitstring.
+/// </remarks>
 internal sealed class OutcomeCounter(Circuit circuit, int[] qubits)
 {
-    private readonly Dictionary<string, int> _frequencies = [];
-    private readonly Dictionary<string, Dictionary<string, int>> _registers =
-        circuit.ClassicalRegisters.ToDictionary(r => r.Name, _ => new Dictionary<string, int>());
-    private readonly StringBuilder _key = new();
+    private readonly BitCounts _frequencies = new(qubits.Length);
+    private readonly BitCounts[] _registers = [.. circuit.ClassicalRegisters.Select(r => new BitCounts(r.Size))];
 
     public IReadOnlyList<int> Qubits { get; } = qubits;
 
@@ -19,23 +22,65 @@ internal sealed class OutcomeCounter(Circuit circuit, int[] qubits)
     /// </summary>
     public void Add(int[] bitOfQubit, byte[] cbits, int count = 1)
     {
-        _key.Clear();
-        foreach (int q in Qubits) _key.Append(bitOfQubit[q] == 1 ? '1' : '0');
-        Increment(_frequencies, _key.ToString(), count);
-        foreach (ClassicalRegister reg in circuit.ClassicalRegisters)
+        _frequencies.Add(i => bitOfQubit[qubits[i]] == 1, count);
+        for (int r = 0; r < _registers.Length; r++)
         {
-            _key.Clear();
-            for (int i = 0; i < reg.Size; i++) _key.Append(cbits[reg.Offset + i] == 1 ? '1' : '0');
-            Increment(_registers[reg.Name], _key.ToString(), count);
+            int offset = circuit.ClassicalRegisters[r].Offset;
+            _registers[r].Add(i => cbits[offset + i] == 1, count);
         }
     }
 
-    public IReadOnlyDictionary<string, int> Frequencies() => new SortedDictionary<string, int>(_frequencies, StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, int> Frequencies() => _frequencies.Sorted();
 
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> RegisterFrequencies()
-        => _registers.ToDictionary(kv => kv.Key,
-            kv => (IReadOnlyDictionary<string, int>)new SortedDictionary<string, int>(kv.Value, StringComparer.Ordinal));
+    {
+        var result = new Dictionary<string, IReadOnlyDictionary<string, int>>();
+        for (int r = 0; r < _registers.Length; r++) result[circuit.ClassicalRegisters[r].Name] = _registers[r].Sorted();
+        return result;
+    }
 
-    private static void Increment(Dictionary<string, int> counts, string key, int count)
-        => counts[key] = counts.TryGetValue(key, out int n) ? n + count : count;
+    /// <summary>Counts of bitstrings of one width.</summary>
+    private sealed class BitCounts(int width)
+    {
+        private readonly Dictionary<ulong, int> _packed = [];
+        private readonly Dictionary<string, int> _wide = [];
+
+        /// <summary>Adds <paramref name="count"/> to the bitstring whose character i is <paramref name="bit"/>(i).</summary>
+        public void Add(Func<int, bool> bit, int count)
+        {
+            if (width <= 64)
+            {
+                ulong key = 0;
+                for (int i = 0; i < width; i++) key = (key << 1) | (bit(i) ? 1UL : 0);
+                CollectionsMarshal.GetValueRefOrAddDefault(_packed, key, out _) += count;
+            }
+            else
+            {
+                string key = string.Create(width, bit, static (chars, b) =>
+                {
+                    for (int i = 0; i < chars.Length; i++) chars[i] = b(i) ? '1' : '0';
+                });
+                CollectionsMarshal.GetValueRefOrAddDefault(_wide, key, out _) += count;
+            }
+        }
+
+        /// <summary>The counts in bitstring order (the packed keys' numeric order is the same).</summary>
+        public IReadOnlyDictionary<string, int> Sorted()
+        {
+            if (width > 64) return SortedCounts.From(_wide);
+            ulong[] keys = [.. _packed.Keys];
+            Array.Sort(keys);
+            var strings = new string[keys.Length];
+            var counts = new int[keys.Length];
+            for (int k = 0; k < keys.Length; k++)
+            {
+                strings[k] = string.Create(width, keys[k], static (chars, key) =>
+                {
+                    for (int i = 0; i < chars.Length; i++) chars[i] = ((key >> (chars.Length - 1 - i)) & 1) == 1 ? '1' : '0';
+                });
+                counts[k] = _packed[keys[k]];
+            }
+            return new SortedCounts(strings, counts);
+        }
+    }
 }

@@ -23,24 +23,38 @@ public static class SamplingRule
         return result;
     }
 
-    /// <summary>Samples outcomes from <paramref name="probabilities"/> by the ABI's rule.</summary>
+    /// <summary>
+    /// Samples outcomes from <paramref name="probabilities"/> by the ABI's rule. The shots are taken in increasing
+    /// order of their random number and the cumulative sums formed once alongside (O(shots·log shots) plus one pass),
+    /// rather than searched per shot: on 2^20 and more outcomes a search per shot is a cache miss per step.
+    /// </summary>
     public static void Sample(ReadOnlySpan<double> probabilities, ReadOnlySpan<double> randoms, Span<ulong> outcomes)
     {
-        var cumulative = new double[probabilities.Length];
         double sum = 0;
-        for (int i = 0; i < probabilities.Length; i++) cumulative[i] = sum += probabilities[i];
-        for (int s = 0; s < randoms.Length; s++)
+        foreach (double p in probabilities) sum += p;
+        var targets = randoms.ToArray();
+        var order = new int[targets.Length];
+        for (int s = 0; s < order.Length; s++) order[s] = s;
+        Array.Sort(targets, order);
+        int next = 0;
+        double cumulative = 0;
+        for (int i = 0; i < probabilities.Length && next < targets.Length; i++)
         {
-            double target = randoms[s] * sum;
-            int lo = 0, hi = cumulative.Length - 1;
-            while (lo < hi)
-            {
-                int mid = (lo + hi) >>> 1;
-                if (target < cumulative[mid]) hi = mid; else lo = mid + 1;
-            }
-            // Rounding left no such index (r just below 1): the largest index with p > 0, as the header says.
-            if (!(target < cumulative[lo])) while (lo > 0 && cumulative[lo] == cumulative[lo - 1]) lo--;
-            outcomes[s] = (ulong)lo;
+            cumulative += probabilities[i];
+            // x -> x·sum is monotone, so the sorted randoms give sorted targets.
+            while (next < targets.Length && targets[next] * sum < cumulative) outcomes[order[next++]] = (ulong)i;
         }
+        if (next == targets.Length) return;
+        // Rounding left no such index (r just below 1): the largest index with p > 0, i.e. the first whose
+        // cumulative sum reaches the total.
+        cumulative = 0;
+        int last = 0;
+        for (int i = 0; i < probabilities.Length; i++)
+        {
+            cumulative += probabilities[i];
+            last = i;
+            if (cumulative >= sum) break;
+        }
+        while (next < targets.Length) outcomes[order[next++]] = (ulong)last;
     }
 }

@@ -97,4 +97,54 @@ public class CpuProbabilityPathTests
             Assert.Equal(0, mismatches);
         }
     }
+    /// <summary>
+    /// Above 2^16 outcomes the backend samples by sorting the shots and sweeping the cumulative sums once, streaming
+    /// |a|² from the state when the qubits are the leading ones in order. Its shots must be exactly the header's rule
+    /// applied, shot by shot, to the marginal its state_probabilities gives (the header forms both the same way).
+    /// </summary>
+    [Theory]
+    [InlineData(Precision.Double, "")]
+    [InlineData(Precision.Single, "")]
+    [InlineData(Precision.Double, "threads=1")]
+    public void SortedSweepSamplingIsTheRuleOnTheMarginal(Precision precision, string options)
+    {
+        var (backend, state, _) = RandomState(precision);
+        using (backend)
+        using (state)
+        using (var other = TestBackends.Load("backends", "cpu.json", options))
+        using (var copy = other.CreateState(N, precision))
+        {
+            var amplitudes = new Complex[1 << N];
+            state.GetAmplitudes(0, amplitudes);
+            copy.SetAmplitudes(0, amplitudes);
+            int[] all = [.. Enumerable.Range(0, N)];
+            int[][] selections = [all, [.. Enumerable.Range(0, 17)], [.. Enumerable.Range(1, 17)], [.. all.Reverse()], [.. Enumerable.Range(0, 16)]];
+            var rng = new HostRandom(5);
+            var randoms = new double[3000];
+            rng.Fill(randoms);
+            randoms[10] = randoms[20] = randoms[30] = randoms[40];
+            randoms[50] = 0;
+            randoms[60] = Math.BitDecrement(1.0);
+            foreach (int[] qubits in selections)
+            {
+                double[] p = copy.Probabilities(qubits);
+                var cumulative = new double[p.Length];
+                double sum = 0;
+                for (int i = 0; i < p.Length; i++) cumulative[i] = sum += p[i];
+                var outcomes = new ulong[randoms.Length];
+                copy.Sample(qubits, randoms, outcomes);
+                for (int s = 0; s < randoms.Length; s++)
+                {
+                    int lo = 0, hi = cumulative.Length - 1; // the smallest i with r·Σp < cumulative[i] (the last one is Σp)
+                    while (lo < hi)
+                    {
+                        int mid = (lo + hi) / 2;
+                        if (randoms[s] * sum < cumulative[mid]) hi = mid; else lo = mid + 1;
+                    }
+                    int expected = lo;
+                    Assert.True((long)outcomes[s] == expected, $"{qubits.Length} qubits from {qubits[0]}, shot {s} (r = {randoms[s]:R}): got {outcomes[s]}, the rule gives {expected}");
+                }
+            }
+        }
+    }
 }
