@@ -528,8 +528,11 @@ public static class Executor
         return marginal;
     }
 
-    /// <summary>Shots are drawn in chunks of this many, so the buffers stay small whatever the number of shots.</summary>
-    private const int ShotChunk = 1 << 20;
+    /// <summary>
+    /// Shots are drawn in chunks of this many, so the buffers stay small (64 MiB) whatever the number of shots; each
+    /// chunk is one state_sample call, that is one read of the state, so the chunks are as large as that allows.
+    /// </summary>
+    private const int ShotChunk = 1 << 22;
 
     /// <summary>
     /// Draws <paramref name="shots"/> outcomes chunk by chunk, shot s with the first number of its own stream
