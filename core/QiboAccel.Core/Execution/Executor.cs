@@ -158,14 +158,7 @@ public static class Executor
         long lastReport = 0;
         for (int shot = 0; shot < runs; shot++)
         {
-            if (shot > 0)
-            {
-                if (initial is null) state.Reset();
-                else state.SetAmplitudes(0, initial);
-            }
-            Array.Clear(cbits);
-            Array.Fill(lastOutcome, -1);
-            HostRandom rng = HostRandom.ForShot(seed, shot);
+            HostRandom rng = StartShot(state, shot, initial, cbits, lastOutcome, seed);
             foreach (ExecutionPlan.Step step in plan.Steps) RunStep(step, state, rng, cbits, lastOutcome, circuit);
             if (shots == 0) continue;
             if (final.Qubits.Length > 0)
@@ -416,14 +409,7 @@ public static class Executor
             simulation.Start();
             for (int shot = 0; shot < runs; shot++)
             {
-                if (shot > 0)
-                {
-                    if (start is null) state.Reset();
-                    else state.SetAmplitudes(0, start);
-                }
-                Array.Clear(cbits);
-                Array.Fill(lastOutcome, -1);
-                HostRandom rng = HostRandom.ForShot(actualSeed, shot);
+                HostRandom rng = StartShot(state, shot, start, cbits, lastOutcome, actualSeed);
                 foreach (DensityMatrixPlan.Step step in plan.Steps) RunDensityStep(step, state, rng, cbits, lastOutcome, circuit);
                 if (shots > 0 && readAll)
                 {
@@ -459,6 +445,22 @@ public static class Executor
             SimulationSeconds = simulation.Elapsed.TotalSeconds,
             SamplingSeconds = sampling.Elapsed.TotalSeconds,
         };
+    }
+
+    /// <summary>
+    /// Puts a per-shot run back at its start (after the first shot the state is reset, or set to the initial amplitudes
+    /// or ρ), clears the classical bits and last outcomes, and returns the shot's own random stream.
+    /// </summary>
+    private static HostRandom StartShot(IQuantumState state, int shot, Complex[]? initial, byte[] cbits, int[] lastOutcome, ulong seed)
+    {
+        if (shot > 0)
+        {
+            if (initial is null) state.Reset();
+            else state.SetAmplitudes(0, initial);
+        }
+        Array.Clear(cbits);
+        Array.Fill(lastOutcome, -1);
+        return HostRandom.ForShot(seed, shot);
     }
 
     private static void RunDensityStep(DensityMatrixPlan.Step step, IQuantumState state, HostRandom? rng, byte[] cbits, int[] lastOutcome, Circuit circuit)

@@ -17,17 +17,9 @@ namespace QiboAccel.Tests.Suites;
 /// </summary>
 public sealed class CpuDenseKernelTests : IDisposable
 {
-    private readonly Dictionary<string, IBackend> _backends = [];
+    private readonly BackendCache _backends = new(options => TestBackends.Load("backends", "cpu.json", options));
 
-    private IBackend Backend(string options)
-    {
-        if (!_backends.TryGetValue(options, out IBackend? backend))
-        {
-            backend = TestBackends.Load("backends", "cpu.json", options);
-            _backends[options] = backend;
-        }
-        return backend;
-    }
+    private IBackend Backend(string options) => _backends[options];
 
     public static TheoryData<string> Widths() =>
     [
@@ -82,6 +74,6 @@ public sealed class CpuDenseKernelTests : IDisposable
 
     public void Dispose()
     {
-        foreach (IBackend backend in _backends.Values) backend.Dispose();
+        _backends.Dispose();
     }
 }

@@ -20,17 +20,9 @@ public sealed class CpuFusionTests : IDisposable
 {
     private const string GateByGate = "fusion=off,blocking=off";
 
-    private readonly Dictionary<string, IBackend> _backends = [];
+    private readonly BackendCache _backends = new(options => TestBackends.Load("backends", "cpu.json", options));
 
-    private IBackend Backend(string options)
-    {
-        if (!_backends.TryGetValue(options, out IBackend? backend))
-        {
-            backend = TestBackends.Load("backends", "cpu.json", options);
-            _backends[options] = backend;
-        }
-        return backend;
-    }
+    private IBackend Backend(string options) => _backends[options];
 
     public static TheoryData<string> Configurations() =>
     [
@@ -199,7 +191,7 @@ public sealed class CpuFusionTests : IDisposable
 
     public void Dispose()
     {
-        foreach (IBackend backend in _backends.Values) backend.Dispose();
+        _backends.Dispose();
     }
 
 }

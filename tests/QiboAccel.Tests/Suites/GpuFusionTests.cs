@@ -19,17 +19,9 @@ namespace QiboAccel.Tests.Suites;
 /// </summary>
 public sealed class GpuFusionTests : IDisposable
 {
-    private readonly Dictionary<string, IBackend> _backends = [];
+    private readonly BackendCache _backends = new(options => GpuTestBackend.Load(options));
 
-    private IBackend Backend(string options)
-    {
-        if (!_backends.TryGetValue(options, out IBackend? backend))
-        {
-            backend = GpuTestBackend.Load(options);
-            _backends[options] = backend;
-        }
-        return backend;
-    }
+    private IBackend Backend(string options) => _backends[options];
 
     // PoCL is a CPU device: its default prices fuse little beyond 1-qubit runs and diagonals; fusion_model=gpu makes
     // the plan a GPU gets (dense groups of up to 5 qubits), checked here on PoCL.
@@ -261,6 +253,6 @@ public sealed class GpuFusionTests : IDisposable
 
     public void Dispose()
     {
-        foreach (IBackend b in _backends.Values) b.Dispose();
+        _backends.Dispose();
     }
 }

@@ -1,10 +1,7 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using QiboAccel.Abi;
 using QiboAccel.BackendKit.Planning;
 using QiboAccel.Cpu.Kernels;
-using QiboAccel.Cpu.Threading;
 
 namespace QiboAccel.Cpu.Circuits;
 

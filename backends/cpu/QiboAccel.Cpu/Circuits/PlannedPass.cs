@@ -1,11 +1,3 @@
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using QiboAccel.Abi;
-using QiboAccel.BackendKit.Planning;
-using QiboAccel.Cpu.Kernels;
-using QiboAccel.Cpu.Threading;
-
 namespace QiboAccel.Cpu.Circuits;
 
 /// <summary>
