@@ -9,7 +9,8 @@ namespace QiboAccel.Cpu;
 /// default; see <see cref="HugePagesByDefault"/> for where that is a loss); and a
 /// destroyed state's buffer is kept for the next state of the same size, which then only needs one (parallel) zeroing
 /// pass over memory that is already faulted in.
-/// The cache is bounded (<see cref="MaxCached"/> buffers, each at most <see cref="MaxCachedBytes"/>) and never holds
+/// The cache is bounded (<see cref="MaxCached"/> buffers per backend, at most <see cref="MaxCachedBytes"/> over all
+/// backends of the process) and never holds
 /// memory a state of another size may need: an allocation that finds no buffer of its size frees every cached one
 /// first. States are created and destroyed from any thread (state_create is thread-safe), hence the lock.
 /// </summary>
@@ -43,10 +44,14 @@ internal sealed unsafe class StateMemory : IDisposable
     }
 
     /// <summary>
-    /// Largest buffer kept: an eighth of the machine's memory, so at most a quarter sits in the cache (the host's
-    /// memory checks see cached buffers as used).
+    /// Largest buffer kept, and the most all backends of the process keep together: an eighth of the machine's memory
+    /// (the host's memory checks see cached buffers as used, and a process with many backends alive must not pile up
+    /// a cache per backend).
     /// </summary>
     public static ulong MaxCachedBytes { get; } = (ulong)Math.Max(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, 1L << 30) / 8;
+
+    /// <summary>Bytes held by the caches of every backend in the process.</summary>
+    private static long s_cachedBytes;
 
     /// <summary>
     /// huge_pages=auto: on, except in a VM whose virtio balloon reports free pages to the host (feature
@@ -93,11 +98,16 @@ internal sealed unsafe class StateMemory : IDisposable
             {
                 nint address = _cached[hit].Address;
                 _cached.RemoveAt(hit);
+                Interlocked.Add(ref s_cachedBytes, -(long)size);
                 reused = true;
                 return (void*)address;
             }
             // No buffer of this size: what the cache holds may be exactly the memory this allocation needs.
-            foreach (var c in _cached) stale.Add(c.Address);
+            foreach (var c in _cached)
+            {
+                stale.Add(c.Address);
+                Interlocked.Add(ref s_cachedBytes, -(long)c.Bytes);
+            }
             _cached.Clear();
         }
         foreach (nint address in stale) NativeMemory.AlignedFree((void*)address);
@@ -117,15 +127,21 @@ internal sealed unsafe class StateMemory : IDisposable
         {
             lock (_lock)
             {
-                if (!_disposed)
+                // Kept only while every cache of the process stays within MaxCachedBytes together.
+                if (!_disposed && Interlocked.Add(ref s_cachedBytes, (long)bytes) <= (long)MaxCachedBytes)
                 {
                     _cached.Add(((nuint)bytes, (nint)data));
                     free = null;
                     if (_cached.Count > MaxCached)
                     {
                         free = (void*)_cached[0].Address; // the oldest
+                        Interlocked.Add(ref s_cachedBytes, -(long)_cached[0].Bytes);
                         _cached.RemoveAt(0);
                     }
+                }
+                else if (!_disposed)
+                {
+                    Interlocked.Add(ref s_cachedBytes, -(long)bytes);
                 }
             }
         }
@@ -140,6 +156,7 @@ internal sealed unsafe class StateMemory : IDisposable
         {
             _disposed = true;
             stale = [.. _cached.Select(c => c.Address)];
+            foreach (var c in _cached) Interlocked.Add(ref s_cachedBytes, -(long)c.Bytes);
             _cached.Clear();
         }
         foreach (nint address in stale) NativeMemory.AlignedFree((void*)address);
