@@ -22,7 +22,9 @@ internal static unsafe class DenseKernel
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var visitor = new Visitor<T> { State = state, Targets = targets, Controls = controls, Matrix = m.ToArray() };
-        SimdSelect.Dispatch<T, Visitor<T>>(ref visitor, state.MaxBits, int.MaxValue);
+        // Lanes may hold targets and controls (DenseLaneJob), but a vector must not be wider than the state (or the
+        // cache block it runs on): with 2^LaneBits > 2^n amplitudes the unit count 2^(n - LaneBits - fixed) is not defined.
+        SimdSelect.Dispatch<T, Visitor<T>>(ref visitor, state.MaxBits, state.NQubits);
     }
 
     private struct Visitor<T> : IKernelVisitor<T> where T : unmanaged, IFloatingPointIeee754<T>
