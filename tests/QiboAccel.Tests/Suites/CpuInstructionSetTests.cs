@@ -269,10 +269,14 @@ public sealed class CpuInstructionSetTests : IDisposable
 /// </summary>
 public sealed class QemuFactAttribute : FactAttribute
 {
-    internal static string? Qemu { get; } = new[] { "/usr/bin/qemu-x86_64", "/usr/bin/qemu-x86_64-static" }.FirstOrDefault(File.Exists);
+    private static readonly string[] s_candidates = ["/usr/bin/qemu-x86_64", "/usr/bin/qemu-x86_64-static"];
 
+    internal static string? Qemu { get; } = s_candidates.FirstOrDefault(File.Exists);
+
+    /// <summary>Runs the test where qemu-user is installed; elsewhere skips it, naming the paths looked at.</summary>
     public QemuFactAttribute()
     {
-        if (Qemu is null) Skip = "qemu-x86_64 not found (apt-get install qemu-user): the AVX2-only CPU is not emulated";
+        if (Qemu is null)
+            Skip = $"qemu-x86_64 not found at {string.Join(" or ", s_candidates)} (apt-get install qemu-user): the AVX2-only CPU is not emulated";
     }
 }
