@@ -11,7 +11,8 @@ namespace QiboAccel.Tests.Suites;
 /// <summary>
 /// libqibo_cpu.so's dense k-qubit kernel where targets or controls are lane bits (the lowest amplitude bits, which
 /// live inside one SIMD vector: qubits n-1, n-2, n-3): random unitaries on 2-5 targets mixing lane and high
-/// qubits, with controls on lane and high qubits, at every vector width, each checked against the reference
+/// qubits, with controls on lane and high qubits (and, for the register-resident 4x4 and 8x8 bodies, on high qubits
+/// only), at every vector width, each checked against the reference
 /// simulator. Gate by gate (no fusion, no blocking) so each MATRIX reaches the kernel as it is, then the same with
 /// blocking (the kernel then runs on renumbered blocks).
 /// </summary>
@@ -47,6 +48,12 @@ public sealed class CpuDenseKernelTests : IDisposable
         yield return ([low1, low2, 6], [low0]);
         yield return ([7, 2], [low0, low2]);
         yield return ([low0, low1], [low2, 4]);
+        // All targets above the lanes: the register-resident 4x4 and 8x8 bodies, and the general body for 16x16.
+        yield return ([3, 7], []);
+        yield return ([8, 0], [5]);
+        yield return ([0, 5, 2], []);
+        yield return ([6, 1, 4], [low1]);
+        yield return ([2, 8, 5, 0], []);
     }
 
     [Theory]

@@ -151,6 +151,48 @@ public sealed class CpuFusionTests : IDisposable
         Assert.True(difference <= (precision == Precision.Double ? 1e-10 : 1e-4), $"options '{options}': max |difference| {difference:g3}");
     }
 
+    /// <summary>
+    /// Diagonal 1-qubit gates (T, S, RZ, U1) wait across diagonal operations (CZ, CU1, RZZ) on their qubit to merge into
+    /// the next 1-qubit gate there; a non-diagonal one must not, nor may anything cross a controlled non-diagonal gate.
+    /// Circuits dense in exactly those patterns, against the reference simulator.
+    /// </summary>
+    [Theory]
+    [InlineData("", Precision.Double)]
+    [InlineData("", Precision.Single)]
+    [InlineData("block_qubits=6,fusion_qubits=3,fusion_policy=always", Precision.Double)]
+    [InlineData("blocking=off,fusion_qubits=1", Precision.Double)]
+    public void DiagonalGatesWaitOnlyAcrossDiagonalOperations(string options, Precision precision)
+    {
+        const int n = 14;
+        var rng = new Random(31);
+        var circuit = new Circuit(n);
+        for (int q = 0; q < n; q++) circuit.Add(GateKind.H, [q]);
+        for (int i = 0; i < 400; i++)
+        {
+            // Few qubits, so that gates on one qubit follow each other closely.
+            int q = rng.Next(4), r = (q + 1 + rng.Next(3)) % 4;
+            if (rng.Next(2) == 0) (q, r) = (q + n - 4, r + n - 4);
+            switch (rng.Next(11))
+            {
+                case 0: circuit.Add(GateKind.T, [q]); break;
+                case 1: circuit.Add(GateKind.S, [q]); break;
+                case 2: circuit.Add(GateKind.RZ, [q], rng.NextDouble() * 6); break;
+                case 3: circuit.Add(GateKind.U1, [q], rng.NextDouble() * 6); break;
+                case 4: circuit.Add(GateKind.CZ, [q, r]); break;
+                case 5: circuit.Add(GateKind.CU1, [q, r], rng.NextDouble() * 6); break;
+                case 6: circuit.Add(GateKind.RZZ, [q, r], rng.NextDouble() * 6); break;
+                case 7: circuit.Add(GateKind.SX, [q]); break;
+                case 8: circuit.Add(GateKind.U3, [q], rng.NextDouble(), rng.NextDouble() * 3, rng.NextDouble() * 3); break;
+                case 9: circuit.Add(GateKind.CNOT, [q, r]); break;
+                default: circuit.Add(GateKind.CRY, [q, r], rng.NextDouble() * 3); break;
+            }
+        }
+        Complex[] expected = ReferenceSimulator.Run(circuit);
+        Complex[] actual = Run(options, circuit, precision);
+        double difference = MaxDifference(expected, actual);
+        Assert.True(difference <= (precision == Precision.Double ? 1e-10 : 1e-4), $"options '{options}', {precision}: max |difference| {difference:g3}");
+    }
+
     [Theory]
     [InlineData("block_qubits=6")]
     [InlineData("block_qubits=8,fusion=off")]

@@ -2,6 +2,7 @@ using System.Numerics;
 using QiboAccel.Abi;
 using QiboAccel.BackendKit.Planning;
 using QiboAccel.Cpu.Kernels;
+using QiboAccel.Cpu.Threading;
 
 namespace QiboAccel.Cpu.Circuits;
 
@@ -46,6 +47,20 @@ internal static unsafe class BatchRunner
 
     /// <summary>Applies <paramref name="input"/> in order (as if gate by gate) to <paramref name="state"/>.</summary>
     public static void Apply<T>(in KernelState<T> state, BackendOptions options, ReadOnlySpan<DecodedOp> input, double* randoms, byte* cbits)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        FlushToZero.Saved environment = FlushToZero.Enter();
+        try
+        {
+            ApplyPlanned(state, options, input, randoms, cbits);
+        }
+        finally
+        {
+            environment.Restore();
+        }
+    }
+
+    private static void ApplyPlanned<T>(in KernelState<T> state, BackendOptions options, ReadOnlySpan<DecodedOp> input, double* randoms, byte* cbits)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!options.Fusion && !options.Blocking)

@@ -112,7 +112,7 @@ internal static unsafe class DenseKernel
                 }
             }
             _rowStart[_dim] = columns.Count;
-            if (columns.Count * 4L >= (long)_dim * _dim)
+            if (columns.Count * 4L >= (long)_dim * _dim || DenseRegisterBodies.Handles(_dim))
             {
                 _re = new T[_dim * _dim];
                 _im = new T[_dim * _dim];
@@ -132,13 +132,18 @@ internal static unsafe class DenseKernel
         public void Run(int chunk, long begin, long end)
         {
             int w = 2 << TOps.LaneBits, dim = _dim;
-            TV* scratch = (TV*)NativeMemory.AlignedAlloc((nuint)(2 * dim * sizeof(TV)), 64);
             T* signPattern = stackalloc T[w];
             for (int j = 0; j < w; j += 2)
             {
                 signPattern[j] = -T.One;
                 signPattern[j + 1] = T.One;
             }
+            if (_re != null && DenseRegisterBodies.Handles(dim))
+            {
+                RunInRegisters(begin, end, TOps.Load(signPattern));
+                return;
+            }
+            TV* scratch = (TV*)NativeMemory.AlignedAlloc((nuint)(2 * dim * sizeof(TV)), 64);
             try
             {
                 fixed (long* offsets = _offsets)
@@ -151,7 +156,7 @@ internal static unsafe class DenseKernel
                 {
                     var body = new Body
                     {
-                        W = w, Dim = dim, Tiny = TOps.Broadcast(Denormals.Threshold<T>()), Signs = TOps.Load(signPattern),
+                        W = w, Dim = dim, Signs = TOps.Load(signPattern),
                         V = scratch, IV = scratch + dim, Offsets = offsets, RowStart = rowStart, TermColumn = termColumn,
                         TermComplex = termComplex, Coefficients = coefficients, DenseRe = denseRe, DenseIm = denseIm,
                     };
@@ -164,6 +169,33 @@ internal static unsafe class DenseKernel
             }
         }
 
+        private void RunInRegisters(long begin, long end, TV signs)
+        {
+            int w = 2 << TOps.LaneBits;
+            T* data = BlockContext.Resolve(_data);
+            long[] o = _offsets;
+            fixed (T* re = _re, im = _im)
+            {
+                if (_dim == 4)
+                {
+                    var body = new DenseRegisterBodies.Dense4<T, TV, TOps>
+                    {
+                        W = w, O1 = o[1], O2 = o[2], O3 = o[3], Signs = signs, Re = re, Im = im,
+                    };
+                    IndexRuns.Walk(_inserter, data, TOps.LaneBits + 1, begin, end, ref body);
+                }
+                else
+                {
+                    var body = new DenseRegisterBodies.Dense8<T, TV, TOps>
+                    {
+                        W = w, O1 = o[1], O2 = o[2], O3 = o[3], O4 = o[4], O5 = o[5], O6 = o[6], O7 = o[7],
+                        Signs = signs, Re = re, Im = im,
+                    };
+                    IndexRuns.Walk(_inserter, data, TOps.LaneBits + 1, begin, end, ref body);
+                }
+            }
+        }
+
         /// <summary>
         /// The 2^k vectors of each unit's target subspace, multiplied by the matrix: 4 rows at a time from the full
         /// matrix (8 independent FMA chains), or row by row over the non-zero terms of a sparse one.
@@ -171,7 +203,7 @@ internal static unsafe class DenseKernel
         private struct Body : IRunBody<T>
         {
             public int W, Dim;
-            public TV Tiny, Signs;
+            public TV Signs;
             public TV* V, IV;   // IV[c] = i * V[c] = (-im, re)
             public long* Offsets;
             public int* RowStart, TermColumn;
@@ -181,7 +213,7 @@ internal static unsafe class DenseKernel
             public readonly void Run(T* p, long count)
             {
                 int w = W, dim = Dim;
-                TV tiny = Tiny, signs = Signs;
+                TV signs = Signs;
                 TV* v = V, iv = IV;
                 long* offsets = Offsets;
                 T* denseRe = DenseRe, denseIm = DenseIm;
@@ -212,10 +244,10 @@ internal static unsafe class DenseKernel
                                 a3 = TOps.MulAdd(TOps.Broadcast(re[3 * dim + c]), x, a3);
                                 b3 = TOps.MulAdd(TOps.Broadcast(im[3 * dim + c]), y, b3);
                             }
-                            TOps.Store(p + offsets[r], TOps.Flush(TOps.Add(a0, b0), tiny));
-                            TOps.Store(p + offsets[r + 1], TOps.Flush(TOps.Add(a1, b1), tiny));
-                            TOps.Store(p + offsets[r + 2], TOps.Flush(TOps.Add(a2, b2), tiny));
-                            TOps.Store(p + offsets[r + 3], TOps.Flush(TOps.Add(a3, b3), tiny));
+                            TOps.Store(p + offsets[r], TOps.Add(a0, b0));
+                            TOps.Store(p + offsets[r + 1], TOps.Add(a1, b1));
+                            TOps.Store(p + offsets[r + 2], TOps.Add(a2, b2));
+                            TOps.Store(p + offsets[r + 3], TOps.Add(a3, b3));
                         }
                         continue;
                     }
@@ -228,7 +260,7 @@ internal static unsafe class DenseKernel
                             a = TOps.MulAdd(TOps.Broadcast(Coefficients[2 * t]), v[c], a);
                             if (TermComplex[t]) b = TOps.MulAdd(TOps.Broadcast(Coefficients[2 * t + 1]), iv[c], b);
                         }
-                        TOps.Store(p + offsets[r], TOps.Flush(TOps.Add(a, b), tiny));
+                        TOps.Store(p + offsets[r], TOps.Add(a, b));
                     }
                 }
             }

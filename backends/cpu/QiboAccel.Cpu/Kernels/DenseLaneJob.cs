@@ -140,7 +140,7 @@ internal sealed unsafe class DenseLaneJob<T, TV, TOps> : IRangeJob
             {
                 var body = new Body
                 {
-                    W = 2 << TOps.LaneBits, HighDim = _highDim, LowDim = _lowDim, Tiny = TOps.Broadcast(Denormals.Threshold<T>()),
+                    W = 2 << TOps.LaneBits, HighDim = _highDim, LowDim = _lowDim,
                     V = scratch, Swapped = scratch + terms, Offsets = offsets, StepBit = stepBit, StepFrom = stepFrom, Coefficients = coefficients,
                 };
                 IndexRuns.Walk(_inserter, BlockContext.Resolve(_data), TOps.LaneBits + 1, begin, end, ref body);
@@ -156,7 +156,6 @@ internal sealed unsafe class DenseLaneJob<T, TV, TOps> : IRangeJob
     private struct Body : IRunBody<T>
     {
         public int W, HighDim, LowDim;
-        public TV Tiny;
         public TV* V, Swapped;
         public long* Offsets;
         public int* StepBit, StepFrom;
@@ -165,7 +164,6 @@ internal sealed unsafe class DenseLaneJob<T, TV, TOps> : IRangeJob
         public readonly void Run(T* p, long count)
         {
             int w = W, highDim = HighDim, lowDim = LowDim, terms = highDim * lowDim;
-            TV tiny = Tiny;
             TV* v = V, sw = Swapped;
             for (T* stop = p + count * w; p < stop; p += w)
             {
@@ -194,7 +192,7 @@ internal sealed unsafe class DenseLaneJob<T, TV, TOps> : IRangeJob
                         b3 = TOps.MulAdd(TOps.Load(coef + 7 * w), sw[t + 3], b3);
                     }
                     TV sum = TOps.Add(TOps.Add(TOps.Add(a0, b0), TOps.Add(a1, b1)), TOps.Add(TOps.Add(a2, b2), TOps.Add(a3, b3)));
-                    TOps.Store(p + Offsets[r], TOps.Flush(sum, tiny));
+                    TOps.Store(p + Offsets[r], sum);
                 }
             }
         }

@@ -182,7 +182,7 @@ internal static unsafe class DiagonalKernel
             {
                 var body = new TableBody<TS>
                 {
-                    W = 2 << TOps.LaneBits, Second = _streamOffset, Tiny = TOps.Broadcast(Denormals.Threshold<T>()),
+                    W = 2 << TOps.LaneBits, Second = _streamOffset,
                     Table = table, Active = active, ActiveCount = _active.Length, PatternOffset = patternOffset, Complex = complex,
                 };
                 IndexRuns.Walk(_inserter, BlockContext.Resolve(_data), TOps.LaneBits + 1, begin, end, ref body);
@@ -196,7 +196,7 @@ internal static unsafe class DiagonalKernel
             Span<T> scratch = stackalloc T[2 * w];
             fixed (T* c = scratch)
             {
-                var body = new WideBody { Job = this, W = w, Shift = TOps.LaneBits + 1, Second = _streamOffset, Tiny = TOps.Broadcast(Denormals.Threshold<T>()), Scratch = c };
+                var body = new WideBody { Job = this, W = w, Shift = TOps.LaneBits + 1, Second = _streamOffset, Scratch = c };
                 IndexRuns.Walk(_inserter, BlockContext.Resolve(_data), TOps.LaneBits + 1, begin, end, ref body);
             }
         }
@@ -206,8 +206,7 @@ internal static unsafe class DiagonalKernel
         {
             public int W, ActiveCount;
             public long Second;
-            public TV Tiny;
-            public T* Table;
+                public T* Table;
             public int* Active;
             public long* PatternOffset;
             public bool* Complex;
@@ -216,8 +215,7 @@ internal static unsafe class DiagonalKernel
             {
                 int w = W;
                 long second = Second;
-                TV tiny = Tiny;
-                for (int a = 0; a < ActiveCount; a++)
+                    for (int a = 0; a < ActiveCount; a++)
                 {
                     int pattern = Active[a];
                     T* c = Table + pattern * 2 * w;
@@ -228,8 +226,8 @@ internal static unsafe class DiagonalKernel
                     {
                         for (; p < stop; p += w)
                         {
-                            TOps.Store(p, TOps.Flush(TOps.Mul(r, TOps.Load(p)), tiny));
-                            if (TS.Dual) TOps.Store(p + second, TOps.Flush(TOps.Mul(r, TOps.Load(p + second)), tiny));
+                            TOps.Store(p, TOps.Mul(r, TOps.Load(p)));
+                            if (TS.Dual) TOps.Store(p + second, TOps.Mul(r, TOps.Load(p + second)));
                         }
                         continue;
                     }
@@ -237,11 +235,11 @@ internal static unsafe class DiagonalKernel
                     for (; p < stop; p += w)
                     {
                         TV v = TOps.Load(p);
-                        TOps.Store(p, TOps.Flush(TOps.MulAdd(r, v, TOps.Mul(i, TOps.SwapReIm(v))), tiny));
+                        TOps.Store(p, TOps.MulAdd(r, v, TOps.Mul(i, TOps.SwapReIm(v))));
                         if (TS.Dual)
                         {
                             TV u = TOps.Load(p + second);
-                            TOps.Store(p + second, TOps.Flush(TOps.MulAdd(r, u, TOps.Mul(i, TOps.SwapReIm(u))), tiny));
+                            TOps.Store(p + second, TOps.MulAdd(r, u, TOps.Mul(i, TOps.SwapReIm(u))));
                         }
                     }
                 }
@@ -254,14 +252,12 @@ internal static unsafe class DiagonalKernel
             public Job<T, TV, TOps> Job;
             public int W, Shift;
             public long Second;
-            public TV Tiny;
-            public T* Scratch;
+                public T* Scratch;
 
             public readonly void Run(T* run, long count)
             {
                 int w = W;
-                TV tiny = Tiny;
-                long patterns = 1L << Job._highTargets.Length;
+                    long patterns = 1L << Job._highTargets.Length;
                 var scratch = new Span<T>(Scratch, 2 * w);
                 for (long pattern = 0; pattern < patterns; pattern++)
                 {
@@ -273,7 +269,7 @@ internal static unsafe class DiagonalKernel
                         for (T* stop = p + count * w; p < stop; p += w)
                         {
                             TV v = TOps.Load(p);
-                            TOps.Store(p, TOps.Flush(TOps.MulAdd(r, v, TOps.Mul(i, TOps.SwapReIm(v))), tiny));
+                            TOps.Store(p, TOps.MulAdd(r, v, TOps.Mul(i, TOps.SwapReIm(v))));
                         }
                     }
                 }

@@ -94,7 +94,7 @@ internal static unsafe class PairKernel
             {
                 var body = new PairBody<T, TV, TOps, TS>
                 {
-                    W = w, Pair = _delta, Second = _streamOffset, Real = _real, Tiny = TOps.Broadcast(Denormals.Threshold<T>()),
+                    W = w, Pair = _delta, Second = _streamOffset, Real = _real,
                     A0r = TOps.Load(c), A0i = TOps.Load(c + w), B0r = TOps.Load(c + 2 * w), B0i = TOps.Load(c + 3 * w),
                     B1r = TOps.Load(c + 4 * w), B1i = TOps.Load(c + 5 * w), A1r = TOps.Load(c + 6 * w), A1i = TOps.Load(c + 7 * w),
                 };

@@ -136,7 +136,7 @@ internal static unsafe class SingleQubitKernel
             {
                 var body = new PairBody<T, TV, TOps, TS>
                 {
-                    W = w, Pair = _pairOffset, Second = _streamOffset, Real = _real, Tiny = TOps.Broadcast(Denormals.Threshold<T>()),
+                    W = w, Pair = _pairOffset, Second = _streamOffset, Real = _real,
                     A0r = TOps.Load(c), A0i = TOps.Load(c + w), B0r = TOps.Load(c + 2 * w), B0i = TOps.Load(c + 3 * w),
                     B1r = TOps.Load(c + 4 * w), B1i = TOps.Load(c + 5 * w), A1r = TOps.Load(c + 6 * w), A1i = TOps.Load(c + 7 * w),
                 };
@@ -151,7 +151,7 @@ internal static unsafe class SingleQubitKernel
             {
                 var body = new LowBody<TS>
                 {
-                    W = w, Bit = _laneTarget, Second = _streamOffset, Real = _real, Tiny = TOps.Broadcast(Denormals.Threshold<T>()),
+                    W = w, Bit = _laneTarget, Second = _streamOffset, Real = _real,
                     Ar = TOps.Load(c), Ai = TOps.Load(c + w), Br = TOps.Load(c + 2 * w), Bi = TOps.Load(c + 3 * w),
                 };
                 IndexRuns.Walk(_inserter, BlockContext.Resolve(_data), _unitShift, begin, end, ref body);
@@ -164,13 +164,13 @@ internal static unsafe class SingleQubitKernel
             public int W, Bit;
             public long Second;
             public bool Real;
-            public TV Tiny, Ar, Ai, Br, Bi;
+            public TV Ar, Ai, Br, Bi;
 
             public readonly void Run(T* p, long count)
             {
                 int w = W, bit = Bit;
                 long second = Second;
-                TV tiny = Tiny, ar = Ar, ai = Ai, br = Br, bi = Bi;
+                TV ar = Ar, ai = Ai, br = Br, bi = Bi;
                 T* stop = p + count * w;
                 if (Real)
                 {
@@ -178,8 +178,8 @@ internal static unsafe class SingleQubitKernel
                     {
                         TV v = TOps.Load(p);
                         TV u = TS.Dual ? TOps.Load(p + second) : default;
-                        TOps.Store(p, TOps.Flush(TOps.MulAdd(ar, v, TOps.Mul(br, TOps.ExchangeLanes(v, bit))), tiny));
-                        if (TS.Dual) TOps.Store(p + second, TOps.Flush(TOps.MulAdd(ar, u, TOps.Mul(br, TOps.ExchangeLanes(u, bit))), tiny));
+                        TOps.Store(p, TOps.MulAdd(ar, v, TOps.Mul(br, TOps.ExchangeLanes(v, bit))));
+                        if (TS.Dual) TOps.Store(p + second, TOps.MulAdd(ar, u, TOps.Mul(br, TOps.ExchangeLanes(u, bit))));
                     }
                     return;
                 }
@@ -188,11 +188,11 @@ internal static unsafe class SingleQubitKernel
                     TV v = TOps.Load(p);
                     TV u = TS.Dual ? TOps.Load(p + second) : default;
                     TV x = TOps.ExchangeLanes(v, bit);
-                    TOps.Store(p, TOps.Flush(TOps.MulAdd(ar, v, TOps.MulAdd(ai, TOps.SwapReIm(v), TOps.MulAdd(br, x, TOps.Mul(bi, TOps.SwapReIm(x))))), tiny));
+                    TOps.Store(p, TOps.MulAdd(ar, v, TOps.MulAdd(ai, TOps.SwapReIm(v), TOps.MulAdd(br, x, TOps.Mul(bi, TOps.SwapReIm(x))))));
                     if (TS.Dual)
                     {
                         TV y = TOps.ExchangeLanes(u, bit);
-                        TOps.Store(p + second, TOps.Flush(TOps.MulAdd(ar, u, TOps.MulAdd(ai, TOps.SwapReIm(u), TOps.MulAdd(br, y, TOps.Mul(bi, TOps.SwapReIm(y))))), tiny));
+                        TOps.Store(p + second, TOps.MulAdd(ar, u, TOps.MulAdd(ai, TOps.SwapReIm(u), TOps.MulAdd(br, y, TOps.Mul(bi, TOps.SwapReIm(y))))));
                     }
                 }
             }

@@ -122,6 +122,7 @@ internal sealed class WorkerPool : IDisposable
 
     private void WorkerLoop()
     {
+        FlushToZero.EnableForThread();
         int seen = 0;
         while (true)
         {

@@ -7,9 +7,10 @@ namespace QiboAccel.BackendKit.Planning;
 
 /// <summary>
 /// Gate fusion, first stage (every backend of this repository): consecutive uncontrolled 1-qubit gates on the same
-/// qubit (consecutive on that qubit: other qubits' operations in between commute with them) are multiplied into one
-/// 2x2 MATRIX, applied where the next operation on that qubit (or a MEASURE, or the end of the batch) comes. I gates
-/// are dropped. A lone gate is kept as it is.
+/// qubit (consecutive on that qubit: other qubits' operations in between commute with them, and so do diagonal
+/// operations on that qubit while the 1-qubit product so far is diagonal) are multiplied into one 2x2 MATRIX, applied
+/// where the next other operation on that qubit (or a MEASURE, or the end of the batch) comes. I gates are dropped.
+/// A lone gate is kept as it is.
 /// </summary>
 public static unsafe class SingleQubitFusion
 {
@@ -31,6 +32,11 @@ public static unsafe class SingleQubitFusion
             else if (!IsIdentity(pending[bit])) output.Add(MatrixOp([bit], pending[bit], first[bit].Index, keep));
             count[bit] = 0;
             pending[bit] = null!;
+        }
+
+        void FlushUnlessCommuting(int bit, bool diagonal)
+        {
+            if (!diagonal || (count[bit] > 0 && !IsDiagonal(pending[bit]))) Flush(bit);
         }
 
         foreach (ref readonly DecodedOp op in input)
@@ -58,8 +64,12 @@ public static unsafe class SingleQubitFusion
                 count[bit]++;
                 continue;
             }
-            foreach (int t in op.Targets) Flush(t);
-            foreach (int c in op.Controls) Flush(c);
+            // A diagonal operation (CZ, CU1, RZZ, DIAGONAL, ...) commutes with a pending diagonal 1-qubit product on its
+            // qubits (T, S, RZ, ...), which may then wait for the next 1-qubit gate there: the T gates of a random circuit
+            // merge into its dense gates across the CZs between them instead of costing a pass each.
+            bool diagonal = OpMatrix.IsDiagonal(op);
+            foreach (int t in op.Targets) FlushUnlessCommuting(t, diagonal);
+            foreach (int c in op.Controls) FlushUnlessCommuting(c, diagonal);
             output.Add(op);
         }
         for (int b = 0; b < 64; b++) Flush(b);
@@ -72,6 +82,8 @@ public static unsafe class SingleQubitFusion
         a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3],
         a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3],
     ];
+
+    private static bool IsDiagonal(Complex[] m) => m[1] == Complex.Zero && m[2] == Complex.Zero;
 
     private static bool IsIdentity(Complex[] m) => m[0] == Complex.One && m[1] == Complex.Zero && m[2] == Complex.Zero && m[3] == Complex.One;
 

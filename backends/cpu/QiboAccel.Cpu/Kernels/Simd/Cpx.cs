@@ -55,8 +55,4 @@ internal readonly unsafe struct ScalarOps<T> : IVecOps<Cpx<T>, T> where T : unma
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Cpx<T> Broadcast(T x) => new(x, x);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Cpx<T> Flush(Cpx<T> v, Cpx<T> threshold) =>
-        new(T.Abs(v.Re) < threshold.Re ? T.Zero : v.Re, T.Abs(v.Im) < threshold.Im ? T.Zero : v.Im);
 }

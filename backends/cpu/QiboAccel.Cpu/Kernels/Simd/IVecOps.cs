@@ -47,22 +47,4 @@ internal unsafe interface IVecOps<TV, T>
 
     /// <summary>Every element equal to <paramref name="x"/>.</summary>
     static abstract TV Broadcast(T x);
-
-    /// <summary>
-    /// Zeroes the elements whose magnitude is below <paramref name="threshold"/> (a broadcast of
-    /// <see cref="Denormals.Threshold{T}"/>, hoisted out of the kernel loops by the caller), so that no denormal
-    /// number ever enters the state (denormal arithmetic takes a microcode assist costing ~100 cycles per element;
-    /// round-off residues of cancelling gates otherwise decay into that range, complex64 states within a few layers).
-    /// </summary>
-    static abstract TV Flush(TV v, TV threshold);
-}
-
-/// <summary>The flush-to-zero threshold of the kernels (.NET exposes no MXCSR FTZ/DAZ control, so it is done in code).</summary>
-internal static class Denormals
-{
-    /// <summary>2^-100 (about 7.9e-31) for float, 1e-289 for double: amplitudes whose probabilities (below 1e-60 and
-    /// 1e-578) are far beyond the precision of any state, and far enough above the smallest normal number that a
-    /// product with a coefficient down to 2^-26 (float) or 2^-62 (double) stays normal.</summary>
-    public static T Threshold<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
-        typeof(T) == typeof(float) ? (T)(object)7.888609052210118E-31f : (T)(object)1e-289;
 }

@@ -50,8 +50,4 @@ internal readonly unsafe struct Vec128Ops<T> : IVecOps<Vector128<T>, T> where T 
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Broadcast(T x) => Vector128.Create(x);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> Flush(Vector128<T> v, Vector128<T> threshold) =>
-        Vector128.AndNot(v, Vector128.LessThan(Vector128.Abs(v), threshold)); // NaN is kept
 }

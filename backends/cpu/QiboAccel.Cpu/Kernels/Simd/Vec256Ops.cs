@@ -53,8 +53,4 @@ internal readonly unsafe struct Vec256Ops<T> : IVecOps<Vector256<T>, T> where T 
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Broadcast(T x) => Vector256.Create(x);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Flush(Vector256<T> v, Vector256<T> threshold) =>
-        Vector256.AndNot(v, Vector256.LessThan(Vector256.Abs(v), threshold)); // NaN is kept
 }

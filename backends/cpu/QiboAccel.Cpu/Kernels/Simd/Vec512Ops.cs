@@ -60,8 +60,4 @@ internal readonly unsafe struct Vec512Ops<T> : IVecOps<Vector512<T>, T> where T 
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Broadcast(T x) => Vector512.Create(x);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> Flush(Vector512<T> v, Vector512<T> threshold) =>
-        Vector512.AndNot(v, Vector512.LessThan(Vector512.Abs(v), threshold)); // NaN is kept
 }
