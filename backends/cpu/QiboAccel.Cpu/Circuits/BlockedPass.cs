@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using QiboAccel.BackendKit.Planning;
 using QiboAccel.Cpu.Kernels;
 using QiboAccel.Cpu.Threading;
 
@@ -15,7 +16,7 @@ namespace QiboAccel.Cpu.Circuits;
 /// </summary>
 internal static unsafe class BlockedPass
 {
-    public static void Run<T>(in KernelState<T> state, PlannedPass pass, int l1Qubits) where T : unmanaged, IFloatingPointIeee754<T>
+    public static void Run<T>(in KernelState<T> state, PlannedPass pass, int l1Qubits, int diagonalBits) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = state.NQubits;
         ulong inner = pass.Inner;
@@ -31,6 +32,9 @@ internal static unsafe class BlockedPass
         var mapped = new List<DecodedOp>(pass.Ops.Length);
         foreach (DecodedOp op in pass.Ops)
             mapped.Add(op with { Targets = [.. op.Targets.Select(t => rank[t])], Controls = [.. op.Controls.Select(c => rank[c])] });
+        // Runs of diagonal operations merge here rather than before the plan (see BatchRunner.DiagonalFusionBits).
+        var keep = new List<double[]>();
+        if (diagonalBits >= 2) mapped = DiagonalFusion.Fuse(mapped, diagonalBits, keep, out _);
         // Second level: inside the block, operations on its lowest l1Qubits bits are planned the same way onto
         // contiguous L1-sized sub-blocks; the others run on the whole block.
         List<PlannedPass> stages = l1Qubits >= 2 && l1Qubits < b
@@ -45,6 +49,7 @@ internal static unsafe class BlockedPass
             foreach (DecodedOp op in stage.Ops) OpExecutor.Apply(sub, op, null, null);
             compiled.Add(new Stage([.. steps], qubits));
         }
+        GC.KeepAlive(keep); // the compiled jobs hold copies of the merged diagonals
         var job = new Job<T>(state.Data, n, innerBits, [.. compiled]);
         state.Pool.Run(job, 1L << (n - b), state.Length);
     }
