@@ -206,7 +206,7 @@ internal static unsafe class DiagonalKernel
         {
             public int W, ActiveCount;
             public long Second;
-                public T* Table;
+            public T* Table;
             public int* Active;
             public long* PatternOffset;
             public bool* Complex;
@@ -215,7 +215,7 @@ internal static unsafe class DiagonalKernel
             {
                 int w = W;
                 long second = Second;
-                    for (int a = 0; a < ActiveCount; a++)
+                for (int a = 0; a < ActiveCount; a++)
                 {
                     int pattern = Active[a];
                     T* c = Table + pattern * 2 * w;
@@ -252,12 +252,12 @@ internal static unsafe class DiagonalKernel
             public Job<T, TV, TOps> Job;
             public int W, Shift;
             public long Second;
-                public T* Scratch;
+            public T* Scratch;
 
             public readonly void Run(T* run, long count)
             {
                 int w = W;
-                    long patterns = 1L << Job._highTargets.Length;
+                long patterns = 1L << Job._highTargets.Length;
                 var scratch = new Span<T>(Scratch, 2 * w);
                 for (long pattern = 0; pattern < patterns; pattern++)
                 {

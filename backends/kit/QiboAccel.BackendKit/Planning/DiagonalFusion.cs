@@ -48,7 +48,7 @@ public static class DiagonalFusion
         foreach (DecodedOp op in ops)
         {
             ulong bits = QubitGroups.Mask(op);
-            bool diagonal = op.Kind != QiboOpKind.Measure && Diagonal(op);
+            bool diagonal = Diagonal(op); // never MEASURE (not a unitary kind)
             if (!diagonal)
             {
                 if ((bits & mask) != 0 || op.Kind == QiboOpKind.Measure) Close();
