@@ -36,9 +36,8 @@ internal static unsafe class BatchRunner
     /// <summary>
     /// Inside each cache block, runs of diagonal operations (CZ layers, CU1 ladders) merge into diagonals on up to this
     /// many bits (<see cref="DiagonalFusion"/>); done per block, after the plan, because merged diagonals on many bits
-    /// given to the planner made it take more passes (variational, 24 qubits: 18-31 instead of 13). Measured at 24
-    /// qubits (AVX2, complex128): QFT 689 -> 485-531 ms, variational 626-690 -> 547-602 ms, random unchanged; 8, 10 and
-    /// 12 bits were within noise of each other, 12 looked worse on the random circuit.
+    /// given to the planner made it take more passes (variational, 24 qubits: 18-31 instead of 13). 8, 10 and 12 bits
+    /// did about equally on QFT and variational circuits; 12 looked worse on the random circuit.
     /// </summary>
     public const int DiagonalFusionBits = 8;
 

@@ -6,8 +6,8 @@ namespace QiboAccel.Cpu.Threading;
 /// Runs the kernels with the SSE/AVX flush-to-zero and denormals-are-zero modes on (MXCSR bits FTZ and DAZ), through
 /// glibc's fegetenv/fesetenv. Why: round-off residues of cancelling gates decay into the denormal range (complex64
 /// states within a few layers), and every operation on a denormal costs a microcode assist of about 100 cycles. The
-/// kernels used to zero small elements themselves after every gate (three vector operations per stored vector, about
-/// a fifth of a random circuit's time); the hardware does it for free. The pool's own threads keep the mode for good;
+/// kernels used to zero small elements themselves after every gate (three vector operations per stored vector); the
+/// hardware does it for free. The pool's own threads keep the mode for good;
 /// a calling thread gets it only while it runs a job, and its own environment back afterwards (the host's code never
 /// sees the mode). Where the environment cannot be set, the kernels still compute correctly, only denormals are slow.
 /// </summary>
