@@ -118,7 +118,7 @@ public static unsafe class CircuitValidator
             return Invalid($"qubits [{offset}, {offset + count}) exceed circuit->n_qubit_refs = {circuit->NQubitRefs}");
 
         var targets = new int[nTargets];
-        var controls = new int[nControls];
+        int[] controls = nControls == 0 ? [] : new int[nControls];
         ulong seen = 0;
         for (ulong j = 0; j < count; j++)
         {

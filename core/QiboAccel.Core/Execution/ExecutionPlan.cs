@@ -134,6 +134,8 @@ internal sealed class ExecutionPlan
     {
         var ops = circuit.Operations;
         var isFinal = new bool[ops.Count];
+        // Most circuits run for their state or end in plain measurements: without a measurement there is nothing to find.
+        if (!circuit.HasMeasurements) return isFinal;
         var touched = new HashSet<int>();
         var read = new HashSet<int>();
         var writer = new Dictionary<int, int>(); // cbit → the qubit later measurements write it from, -1 for several

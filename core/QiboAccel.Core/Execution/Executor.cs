@@ -66,8 +66,10 @@ public static class Executor
         }
         Complex[]? initial = initialState.IsEmpty ? null : CheckInitialState(initialState, circuit.NQubits);
         CheckFits(info, circuit.NQubits, precision);
-        HostMemory.Require((double)circuit.Operations.Count * BytesPerPlannedOperation,
-            $"planning {circuit.Operations.Count} operations needs about {HostMemory.Format((double)circuit.Operations.Count * BytesPerPlannedOperation)}");
+        double planning = (double)circuit.Operations.Count * BytesPerPlannedOperation;
+        // The message is built only when it may be needed: formatting it costs more than running a small circuit.
+        if (planning > HostMemory.UncheckedBytes)
+            HostMemory.Require(planning, $"planning {circuit.Operations.Count} operations needs about {HostMemory.Format(planning)}");
         ExecutionPlan plan = ExecutionPlan.Create(circuit, info);
 
         int[] sampled = SampledQubits(plan.MeasuredQubits, circuit.NQubits);
@@ -257,6 +259,8 @@ public static class Executor
     private static void CheckMemory(string subject, double backendBytes, string backendWhat, IReadOnlyList<HostBuffer> host, long? available)
     {
         double total = backendBytes + host.Sum(h => h.Bytes);
+        // A small request passes unchecked (HostMemory.Require): skip building its message too.
+        if (available is null && total <= HostMemory.UncheckedBytes && host.All(h => h.Length <= Array.MaxLength)) return;
         string parts = string.Join(" + ", new[] { $"{HostMemory.Format(backendBytes)} {backendWhat}" }
             .Concat(host.Select(h => $"{HostMemory.Format(h.Bytes)} for {h.What}")));
         string needs = $"{subject} need{(subject.StartsWith("a ", StringComparison.Ordinal) ? "s" : "")} {HostMemory.Format(total)} ({parts})";
@@ -286,9 +290,10 @@ public static class Executor
     /// <summary>Limits that circuits built in code (not parsed) must respect too.</summary>
     private static void CheckCircuitLimits(Circuit circuit)
     {
-        InputLimits.Qubits.Check(circuit.NQubits, $"the circuit has {circuit.NQubits} qubits");
-        InputLimits.ClassicalBits.Check(circuit.NClbits, $"the circuit has {circuit.NClbits} classical bits");
-        InputLimits.Operations.Check(circuit.Operations.Count, $"the circuit has {circuit.Operations.Count} operations");
+        if (circuit.NQubits > InputLimits.Qubits.Value) throw InputLimits.Qubits.Exceeded($"the circuit has {circuit.NQubits} qubits");
+        if (circuit.NClbits > InputLimits.ClassicalBits.Value) throw InputLimits.ClassicalBits.Exceeded($"the circuit has {circuit.NClbits} classical bits");
+        if (circuit.Operations.Count > InputLimits.Operations.Value)
+            throw InputLimits.Operations.Exceeded($"the circuit has {circuit.Operations.Count} operations");
     }
 
     /// <summary>

@@ -18,13 +18,11 @@ public static class Lowering
             throw new ArgumentException($"{gate}: symbolic parameters have no values here (bind the circuit first)");
         }
         QiboOpKind op = gate.Definition.Op;
-        int[] targets = [.. gate.Targets];
-        int[] controls = [.. gate.Controls];
+        ReadOnlySpan<int> targets = gate.TargetSpan, controls = gate.ControlSpan;
         if (op != QiboOpKind.Matrix && info.IsNative(op))
         {
-            double[] parameters = [.. gate.Parameters];
             ReadOnlySpan<Complex> block = op == QiboOpKind.GeneralizedFSim ? gate.UserMatrix : default;
-            batch.Add(op, targets, controls, parameters, block, source: source);
+            batch.Add(op, targets, controls, gate.ParameterSpan, block, source: source);
             return;
         }
         if (info.MaxMatrixTargets > 0 && targets.Length > info.MaxMatrixTargets)

@@ -54,6 +54,15 @@ public sealed class Gate : Operation
     /// <summary>The parameters as angles: symbolic ones refer to circuit <see cref="Parameter"/>s, the rest are constants.</summary>
     public IReadOnlyList<Angle> Angles => _angles ?? Array.ConvertAll(_parameters, v => Angle.Of(v));
 
+    /// <summary><see cref="Targets"/>, <see cref="Controls"/> and <see cref="Parameters"/> without an enumerator: lowering reads them for every gate.</summary>
+    internal ReadOnlySpan<int> TargetSpan => _targets;
+
+    /// <inheritdoc cref="TargetSpan"/>
+    internal ReadOnlySpan<int> ControlSpan => _controls;
+
+    /// <inheritdoc cref="TargetSpan"/>
+    internal ReadOnlySpan<double> ParameterSpan => _parameters;
+
     /// <summary>True when some parameter depends on a symbolic <see cref="Parameter"/>: the gate must be bound before it runs.</summary>
     public bool IsSymbolic => _angles is not null;
 

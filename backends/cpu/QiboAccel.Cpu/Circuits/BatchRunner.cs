@@ -84,16 +84,19 @@ internal static unsafe class BatchRunner
             ops = GroupFusion.Fuse(ops, options.FusionQubits, options.FuseAlways ? null : DenseCost, keep, out fused);
         int blockQubits = options.BlockQubits > 0 ? options.BlockQubits : DefaultBlockQubits<T>();
         int l1Qubits = options.L1Qubits >= 0 ? options.L1Qubits : DefaultL1Qubits<T>();
-        List<PlannedPass> plan = options.Blocking && state.NQubits > blockQubits
-            ? Planner.Plan(ops, state.NQubits, blockQubits, RunBits(blockQubits))
-            : ops.Select(op => new PlannedPass([op], 0)).ToList();
+        if (!options.Blocking || state.NQubits <= blockQubits)
+        {
+            // The whole state fits in one block: nothing to plan, every operation is its own pass.
+            if (s_verbose) Report(state, options, input.Length, afterSingle, ops.Count, fused, $"{ops.Count} single-op passes", blockQubits);
+            foreach (DecodedOp op in ops) Guarded(state, op, randoms, cbits);
+            GC.KeepAlive(keep);
+            return;
+        }
+        List<PlannedPass> plan = Planner.Plan(ops, state.NQubits, blockQubits, RunBits(blockQubits));
         if (s_verbose)
         {
             int blocked = plan.Count(p => p.Blocked);
-            Console.Error.WriteLine(
-                $"qibo_cpu plan: {input.Length} ops -> {afterSingle} after 1-qubit fusion -> {ops.Count} after grouping ({fused} fused, fusion_qubits={options.FusionQubits})" +
-                $" -> {plan.Count} passes ({blocked} blocked, {plan.Count - blocked} single-op)" +
-                $" [{state.NQubits} qubits, {(typeof(T) == typeof(float) ? "complex64" : "complex128")}, block_qubits={blockQubits}]");
+            Report(state, options, input.Length, afterSingle, ops.Count, fused, $"{plan.Count} passes ({blocked} blocked, {plan.Count - blocked} single-op)", blockQubits);
         }
         foreach (PlannedPass pass in plan)
         {
@@ -113,6 +116,12 @@ internal static unsafe class BatchRunner
         }
         GC.KeepAlive(keep);
     }
+
+    private static void Report<T>(in KernelState<T> state, BackendOptions options, int inputs, int afterSingle, int afterGrouping, int fused, string passes, int blockQubits)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Console.Error.WriteLine(
+            $"qibo_cpu plan: {inputs} ops -> {afterSingle} after 1-qubit fusion -> {afterGrouping} after grouping ({fused} fused, fusion_qubits={options.FusionQubits})" +
+            $" -> {passes} [{state.NQubits} qubits, {(typeof(T) == typeof(float) ? "complex64" : "complex128")}, block_qubits={blockQubits}]");
 
     private static void Guarded<T>(in KernelState<T> state, in DecodedOp op, double* randoms, byte* cbits)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -22,8 +22,11 @@ internal static unsafe class DiagonalKernel
     public static void Apply<T>(in KernelState<T> state, int[] targets, int[] controls, ReadOnlySpan<double> d)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var visitor = new Visitor<T> { State = state, Targets = targets, Controls = controls, Diagonal = d.ToArray() };
-        SimdSelect.Dispatch<T, Visitor<T>>(ref visitor, state.MaxBits, state.NQubits);
+        fixed (double* entries = d)
+        {
+            var visitor = new Visitor<T> { State = state, Targets = targets, Controls = controls, Diagonal = entries };
+            SimdSelect.Dispatch<T, Visitor<T>>(ref visitor, state.MaxBits, state.NQubits);
+        }
     }
 
     private struct Visitor<T> : IKernelVisitor<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -31,7 +34,7 @@ internal static unsafe class DiagonalKernel
         public KernelState<T> State;
         public int[] Targets;
         public int[] Controls;
-        public double[] Diagonal;
+        public double* Diagonal;   // valid during Apply only: the job copies what it keeps
 
         public readonly void Visit<TV, TOps>() where TV : unmanaged where TOps : struct, IVecOps<TV, T>
         {
@@ -40,7 +43,15 @@ internal static unsafe class DiagonalKernel
         }
     }
 
-    private sealed class Job<T, TV, TOps> : IRangeJob
+    /// <summary>A high-target pattern whose coefficient is not 1: where its run lies and where its vectors are.</summary>
+    private struct ActivePattern
+    {
+        public long Offset;    // T elements from the run to the pattern's run
+        public int Table;      // T elements from the table's start to the pattern's R and I vectors
+        public bool Complex;   // the coefficient has an imaginary part
+    }
+
+    private readonly struct Job<T, TV, TOps> : IRangeJob
         where T : unmanaged, IFloatingPointIeee754<T>
         where TV : unmanaged
         where TOps : struct, IVecOps<TV, T>
@@ -49,20 +60,23 @@ internal static unsafe class DiagonalKernel
         private readonly BitInserter _inserter;
         private readonly long _streamOffset;
         private readonly int[] _targets;
-        private readonly int[] _highTargets;   // indices into _targets of the targets above the lanes
+        private readonly long _highMask;       // bit i set: _targets[i] lies above the lanes
+        private readonly int _nHigh;
         private readonly int _lowControls;
-        private readonly double[] _diagonal;
-        private readonly int[] _active;        // patterns whose coefficient is not 1 (table mode)
-        private readonly long[] _patternOffset; // T elements from the run to the pattern's run
-        private readonly bool[] _complex;       // per pattern: coefficient has an imaginary part
-        private readonly T[]? _table;          // per pattern: R and I vectors; null = computed per run
+        private readonly double[]? _diagonal;  // wide mode only (the table holds what table mode needs)
+        private readonly ActivePattern[] _active; // table mode, two or more: the patterns whose coefficient is not 1
+        private readonly T[]? _table;          // per pattern: R and I vectors; null with one active pattern or in wide mode
+        private readonly bool _wide;
+        private readonly ActivePattern _one;   // the only active pattern (phase gates): its vectors kept in the job
+        private readonly TV _oneR, _oneI;
 
-        public Job(in KernelState<T> state, int[] targets, int[] controls, double[] diagonal)
+        // A 10-qubit circuit costs its allocations more than its arithmetic: a phase gate's job (one active pattern)
+        // allocates nothing, and the caller's entries are read in place while the job is built.
+        public Job(in KernelState<T> state, int[] targets, int[] controls, double* diagonal)
         {
             int laneBits = TOps.LaneBits, w = 2 << laneBits, shift = laneBits + 1;
             _data = state.Data;
             _targets = targets;
-            _diagonal = diagonal;
             _lowControls = Lanes.LowMask(controls, laneBits);
 
             Span<int> fixedBits = stackalloc int[controls.Length + targets.Length];
@@ -74,41 +88,60 @@ internal static unsafe class DiagonalKernel
                 fixedBits[nFixed++] = c - laneBits;
                 values |= 1L << (c - laneBits);
             }
-            var high = new List<int>();
             for (int i = 0; i < targets.Length; i++)
             {
                 if (targets[i] < laneBits) continue;
-                high.Add(i);
+                _highMask |= 1L << i;
+                _nHigh++;
                 fixedBits[nFixed++] = targets[i] - laneBits;
             }
-            _highTargets = [.. high];
             _inserter = new BitInserter(fixedBits[..nFixed], values);
             long total = 1L << (state.NQubits - laneBits - nFixed);
             _streamOffset = StreamSplit.Offset(_inserter, total, shift);
             Parts = _streamOffset != 0 ? total / 2 : total;
-            Amplitudes = total << (laneBits + _highTargets.Length);
+            Amplitudes = total << (laneBits + _nHigh);
 
-            int patterns = 1 << Math.Min(_highTargets.Length, 30);
-            _patternOffset = new long[_highTargets.Length <= MaxTableBits ? patterns : 0];
-            for (int p = 0; p < _patternOffset.Length; p++) _patternOffset[p] = PatternOffset(p) << shift;
-            if (_highTargets.Length <= MaxTableBits)
+            var entries = new ReadOnlySpan<double>(diagonal, 2 << targets.Length);
+            _active = [];
+            if (_nHigh > MaxTableBits)
             {
-                _table = new T[patterns * 2 * w];
-                _complex = new bool[patterns];
-                var active = new List<int>();
-                for (int p = 0; p < patterns; p++)
-                {
-                    byte kind = Fill(p, _table.AsSpan(p * 2 * w, 2 * w));
-                    if (kind == 0) continue;
-                    active.Add(p);
-                    _complex[p] = kind == 2;
-                }
-                _active = [.. active];
+                _wide = true;
+                _diagonal = entries.ToArray();
+                return;
             }
-            else
+            int patterns = 1 << _nHigh, count = 0, last = -1;
+            Span<byte> kinds = stackalloc byte[patterns];
+            Span<T> scratch = stackalloc T[2 * w];
+            for (int p = 0; p < patterns; p++)
             {
-                _complex = [];
-                _active = [];
+                kinds[p] = Fill(p, scratch, entries);
+                if (kinds[p] == 0) continue;
+                count++;
+                last = p;
+            }
+            if (count == 1)
+            {
+                Fill(last, scratch, entries);
+                fixed (T* c = scratch)
+                {
+                    _oneR = TOps.Load(c);
+                    _oneI = TOps.Load(c + w);
+                }
+                _one = new ActivePattern { Offset = PatternOffset(last) << shift, Complex = kinds[last] == 2 };
+                return;
+            }
+            if (count == 0)
+            {
+                _one = new ActivePattern { Offset = -1 };
+                return;
+            }
+            _table = new T[patterns * 2 * w];
+            _active = new ActivePattern[count];
+            for (int p = 0, a = 0; p < patterns; p++)
+            {
+                if (kinds[p] == 0) continue;
+                Fill(p, _table.AsSpan(p * 2 * w, 2 * w), entries);
+                _active[a++] = new ActivePattern { Offset = PatternOffset(p) << shift, Table = p * 2 * w, Complex = kinds[p] == 2 };
             }
         }
 
@@ -120,16 +153,17 @@ internal static unsafe class DiagonalKernel
         private long PatternOffset(long pattern)
         {
             long offset = 0;
-            int nHigh = _highTargets.Length;
-            for (int h = 0; h < nHigh; h++)
+            for (int i = 0, h = 0; i < _targets.Length; i++)
             {
-                if (((pattern >> (nHigh - 1 - h)) & 1) != 0) offset |= 1L << (_targets[_highTargets[h]] - TOps.LaneBits);
+                if ((_highMask & (1L << i)) == 0) continue;
+                if (((pattern >> (_nHigh - 1 - h)) & 1) != 0) offset |= 1L << (_targets[i] - TOps.LaneBits);
+                h++;
             }
             return offset;
         }
 
         /// <summary>Writes the R and I vectors for high-target pattern <paramref name="pattern"/>; returns 0 identity, 1 real, 2 complex.</summary>
-        private byte Fill(long pattern, Span<T> rAndI)
+        private byte Fill(long pattern, Span<T> rAndI, ReadOnlySpan<double> diagonal)
         {
             int lanes = 1 << TOps.LaneBits, w = 2 * lanes, k = _targets.Length;
             bool identity = true, real = true;
@@ -143,9 +177,9 @@ internal static unsafe class DiagonalKernel
                     for (int i = 0; i < k; i++)
                     {
                         long bit;
-                        if (h < _highTargets.Length && _highTargets[h] == i)
+                        if ((_highMask & (1L << i)) != 0)
                         {
-                            bit = (pattern >> (_highTargets.Length - 1 - h)) & 1;
+                            bit = (pattern >> (_nHigh - 1 - h)) & 1;
                             h++;
                         }
                         else
@@ -154,8 +188,8 @@ internal static unsafe class DiagonalKernel
                         }
                         index = (index << 1) | bit;
                     }
-                    re = _diagonal[2 * index];
-                    im = _diagonal[2 * index + 1];
+                    re = diagonal[(int)(2 * index)];
+                    im = diagonal[(int)(2 * index + 1)];
                 }
                 identity &= re == 1 && im == 0;
                 real &= im == 0;
@@ -168,23 +202,25 @@ internal static unsafe class DiagonalKernel
 
         public void Run(int chunk, long begin, long end)
         {
-            if (_table == null) RunWide(begin, end);
+            if (_wide) RunWide(begin, end);
             else if (_streamOffset != 0) RunTable<TwoStreams>(begin, end);
             else RunTable<OneStream>(begin, end);
         }
 
         private void RunTable<TS>(long begin, long end) where TS : struct, IStreams
         {
-            fixed (T* table = _table)
-            fixed (int* active = _active)
-            fixed (long* patternOffset = _patternOffset)
-            fixed (bool* complex = _complex)
+            if (_table == null)
             {
-                var body = new TableBody<TS>
-                {
-                    W = 2 << TOps.LaneBits, Second = _streamOffset,
-                    Table = table, Active = active, ActiveCount = _active.Length, PatternOffset = patternOffset, Complex = complex,
-                };
+                if (_one.Offset < 0) return; // every pattern is the identity
+                // One pattern (a phase gate, controlled or not): its coefficient stays in registers across runs.
+                var one = new OnePatternBody<TS> { W = 2 << TOps.LaneBits, Second = _streamOffset, Offset = _one.Offset, Complex = _one.Complex, R = _oneR, I = _oneI };
+                IndexRuns.Walk(_inserter, BlockContext.Resolve(_data), TOps.LaneBits + 1, begin, end, ref one);
+                return;
+            }
+            fixed (T* table = _table)
+            fixed (ActivePattern* active = _active)
+            {
+                var body = new TableBody<TS> { W = 2 << TOps.LaneBits, Second = _streamOffset, Table = table, Active = active, ActiveCount = _active.Length };
                 IndexRuns.Walk(_inserter, BlockContext.Resolve(_data), TOps.LaneBits + 1, begin, end, ref body);
             }
         }
@@ -207,9 +243,7 @@ internal static unsafe class DiagonalKernel
             public int W, ActiveCount;
             public long Second;
             public T* Table;
-            public int* Active;
-            public long* PatternOffset;
-            public bool* Complex;
+            public ActivePattern* Active;
 
             public readonly void Run(T* run, long count)
             {
@@ -217,12 +251,12 @@ internal static unsafe class DiagonalKernel
                 long second = Second;
                 for (int a = 0; a < ActiveCount; a++)
                 {
-                    int pattern = Active[a];
-                    T* c = Table + pattern * 2 * w;
-                    T* p = run + PatternOffset[pattern];
+                    ActivePattern* pattern = Active + a;
+                    T* c = Table + pattern->Table;
+                    T* p = run + pattern->Offset;
                     T* stop = p + count * w;
                     TV r = TOps.Load(c);
-                    if (!Complex[pattern])
+                    if (!pattern->Complex)
                     {
                         for (; p < stop; p += w)
                         {
@@ -246,6 +280,45 @@ internal static unsafe class DiagonalKernel
             }
         }
 
+        /// <summary>The one active pattern's run multiplied by its (per-lane) coefficient.</summary>
+        private struct OnePatternBody<TS> : IRunBody<T> where TS : struct, IStreams
+        {
+            public int W;
+            public long Second, Offset;
+            public bool Complex;
+            public TV R, I;
+
+            [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public readonly void Run(T* run, long count)
+            {
+                int w = W;
+                long second = Second;
+                T* p = run + Offset;
+                T* stop = p + count * w;
+                TV r = R;
+                if (!Complex)
+                {
+                    for (; p < stop; p += w)
+                    {
+                        TOps.Store(p, TOps.Mul(r, TOps.Load(p)));
+                        if (TS.Dual) TOps.Store(p + second, TOps.Mul(r, TOps.Load(p + second)));
+                    }
+                    return;
+                }
+                TV i = I;
+                for (; p < stop; p += w)
+                {
+                    TV v = TOps.Load(p);
+                    TOps.Store(p, TOps.MulAdd(r, v, TOps.Mul(i, TOps.SwapReIm(v))));
+                    if (TS.Dual)
+                    {
+                        TV u = TOps.Load(p + second);
+                        TOps.Store(p + second, TOps.MulAdd(r, u, TOps.Mul(i, TOps.SwapReIm(u))));
+                    }
+                }
+            }
+        }
+
         /// <summary>Every pattern of the high targets, its coefficient filled in per run.</summary>
         private struct WideBody : IRunBody<T>
         {
@@ -257,11 +330,11 @@ internal static unsafe class DiagonalKernel
             public readonly void Run(T* run, long count)
             {
                 int w = W;
-                long patterns = 1L << Job._highTargets.Length;
+                long patterns = 1L << Job._nHigh;
                 var scratch = new Span<T>(Scratch, 2 * w);
                 for (long pattern = 0; pattern < patterns; pattern++)
                 {
-                    if (Job.Fill(pattern, scratch) == 0) continue;
+                    if (Job.Fill(pattern, scratch, Job._diagonal) == 0) continue;
                     TV r = TOps.Load(Scratch), i = TOps.Load(Scratch + w);
                     for (int stream = 0; stream < (Second != 0 ? 2 : 1); stream++)
                     {

@@ -23,6 +23,20 @@ internal readonly unsafe struct KernelState<T> where T : unmanaged, IFloatingPoi
     /// </summary>
     public List<BlockStep>? Sink { get; }
 
+    /// <summary>
+    /// Runs a kernel's struct job: on the calling thread, without boxing it, when the pool would not split it (a small
+    /// state's jobs cost no allocation); boxed onto the pool or into the recording otherwise.
+    /// </summary>
+    public void Run<TJob>(in TJob job, long parts, long amplitudes) where TJob : struct, IRangeJob
+    {
+        if (Sink == null && Pool.ChunksFor(parts, amplitudes) == 1)
+        {
+            if (parts > 0) job.Run(0, 0, parts);
+            return;
+        }
+        Run((IRangeJob)job, parts, amplitudes);
+    }
+
     /// <summary>Runs <paramref name="job"/> over [0, parts) on the pool, or records it when recording.</summary>
     public void Run(IRangeJob job, long parts, long amplitudes)
     {
@@ -78,7 +92,7 @@ internal static unsafe class Lanes
     /// Writes the (R, I) pair of vectors for complex coefficient (re, im) in lane <paramref name="lane"/>:
     /// R = [re, re], I = [-im, im], each vector being 2 * lanes elements of T.
     /// </summary>
-    public static void Put<T>(T[] buffer, int vector, int lanes, int lane, double re, double im)
+    public static void Put<T>(Span<T> buffer, int vector, int lanes, int lane, double re, double im)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int r = vector * 2 * (2 * lanes) + 2 * lane;

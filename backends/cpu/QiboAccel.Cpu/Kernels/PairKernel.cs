@@ -42,7 +42,7 @@ internal static unsafe class PairKernel
         }
     }
 
-    private sealed class Job<T, TV, TOps> : IRangeJob
+    private readonly struct Job<T, TV, TOps> : IRangeJob
         where T : unmanaged, IFloatingPointIeee754<T>
         where TV : unmanaged
         where TOps : struct, IVecOps<TV, T>
@@ -52,24 +52,30 @@ internal static unsafe class PairKernel
         private readonly long _delta;         // T elements
         private readonly long _streamOffset;
         private readonly bool _real;
-        private readonly T[] _coefficients;  // A0 = m00, B0 = m01, B1 = m10, A1 = m11, each an (R, I) pair
+        private readonly TV _c0, _c1, _c2, _c3, _c4, _c5, _c6, _c7;  // A0 = m00, B0 = m01, B1 = m10, A1 = m11, each an (R, I) pair
 
         public Job(in KernelState<T> state, int[] fixedBits, long fixedValues, long delta, double[] m)
         {
             int laneBits = TOps.LaneBits, lanes = 1 << laneBits, shift = laneBits + 1;
             _data = state.Data;
-            var unitBits = new int[fixedBits.Length];
+            Span<int> unitBits = stackalloc int[fixedBits.Length];
             for (int i = 0; i < fixedBits.Length; i++) unitBits[i] = fixedBits[i] - laneBits;
             _inserter = new BitInserter(unitBits, fixedValues >> laneBits);
             _delta = (delta >> laneBits) << shift;
             _real = m[1] == 0 && m[3] == 0 && m[5] == 0 && m[7] == 0;
-            _coefficients = new T[4 * 2 * 2 * lanes];
+            Span<T> coefficients = stackalloc T[4 * 2 * 2 * lanes];
             for (int j = 0; j < lanes; j++)
             {
-                Lanes.Put(_coefficients, 0, lanes, j, m[0], m[1]);
-                Lanes.Put(_coefficients, 1, lanes, j, m[2], m[3]);
-                Lanes.Put(_coefficients, 2, lanes, j, m[4], m[5]);
-                Lanes.Put(_coefficients, 3, lanes, j, m[6], m[7]);
+                Lanes.Put(coefficients, 0, lanes, j, m[0], m[1]);
+                Lanes.Put(coefficients, 1, lanes, j, m[2], m[3]);
+                Lanes.Put(coefficients, 2, lanes, j, m[4], m[5]);
+                Lanes.Put(coefficients, 3, lanes, j, m[6], m[7]);
+            }
+            fixed (T* c = coefficients)
+            {
+                int w = 2 * lanes;
+                (_c0, _c1, _c2, _c3) = (TOps.Load(c), TOps.Load(c + w), TOps.Load(c + 2 * w), TOps.Load(c + 3 * w));
+                (_c4, _c5, _c6, _c7) = (TOps.Load(c + 4 * w), TOps.Load(c + 5 * w), TOps.Load(c + 6 * w), TOps.Load(c + 7 * w));
             }
             long total = 1L << (state.NQubits - laneBits - fixedBits.Length);
             _streamOffset = StreamSplit.Offset(_inserter, total, shift);
@@ -89,17 +95,12 @@ internal static unsafe class PairKernel
 
         private void Run<TS>(long begin, long end) where TS : struct, IStreams
         {
-            int w = 2 << TOps.LaneBits;
-            fixed (T* c = _coefficients)
+            var body = new PairBody<T, TV, TOps, TS>
             {
-                var body = new PairBody<T, TV, TOps, TS>
-                {
-                    W = w, Pair = _delta, Second = _streamOffset, Real = _real,
-                    A0r = TOps.Load(c), A0i = TOps.Load(c + w), B0r = TOps.Load(c + 2 * w), B0i = TOps.Load(c + 3 * w),
-                    B1r = TOps.Load(c + 4 * w), B1i = TOps.Load(c + 5 * w), A1r = TOps.Load(c + 6 * w), A1i = TOps.Load(c + 7 * w),
-                };
-                IndexRuns.Walk(_inserter, BlockContext.Resolve(_data), TOps.LaneBits + 1, begin, end, ref body);
-            }
+                W = 2 << TOps.LaneBits, Pair = _delta, Second = _streamOffset, Real = _real,
+                A0r = _c0, A0i = _c1, B0r = _c2, B0i = _c3, B1r = _c4, B1i = _c5, A1r = _c6, A1i = _c7,
+            };
+            IndexRuns.Walk(_inserter, BlockContext.Resolve(_data), TOps.LaneBits + 1, begin, end, ref body);
         }
     }
 }

@@ -55,7 +55,7 @@ internal static unsafe class PermutationKernel
         }
     }
 
-    private sealed class Job<T, TV, TOps> : IRangeJob
+    private readonly struct Job<T, TV, TOps> : IRangeJob
         where T : unmanaged, IFloatingPointIeee754<T>
         where TV : unmanaged
         where TOps : struct, IVecOps<TV, T>

@@ -36,12 +36,12 @@ internal static unsafe class SingleQubitKernel
 
         public readonly void Visit<TV, TOps>() where TV : unmanaged where TOps : struct, IVecOps<TV, T>
         {
-            var job = new Job<T, TV, TOps>(State, Target, Controls, [M0, M1, M2, M3, M4, M5, M6, M7]);
+            var job = new Job<T, TV, TOps>(State, Target, Controls, stackalloc double[] { M0, M1, M2, M3, M4, M5, M6, M7 });
             State.Run(job, job.Parts, job.Amplitudes);
         }
     }
 
-    private sealed class Job<T, TV, TOps> : IRangeJob
+    private readonly struct Job<T, TV, TOps> : IRangeJob
         where T : unmanaged, IFloatingPointIeee754<T>
         where TV : unmanaged
         where TOps : struct, IVecOps<TV, T>
@@ -53,9 +53,10 @@ internal static unsafe class SingleQubitKernel
         private readonly long _streamOffset;  // T elements to the second stream, 0 for one stream
         private readonly int _laneTarget;     // target bit inside the vector, or -1
         private readonly bool _real;
-        private readonly T[] _coefficients;
+        // The coefficient vectors, (R, I) pairs: A0, B0, B1, A1 for a high target; A, B for a lane target.
+        private readonly TV _c0, _c1, _c2, _c3, _c4, _c5, _c6, _c7;
 
-        public Job(in KernelState<T> state, int target, int[] controls, double[] m)
+        public Job(in KernelState<T> state, int target, int[] controls, ReadOnlySpan<double> m)
         {
             int laneBits = TOps.LaneBits, lanes = 1 << laneBits;
             _data = state.Data;
@@ -72,34 +73,48 @@ internal static unsafe class SingleQubitKernel
                 values |= 1L << (c - laneBits);
             }
             _real = m[1] == 0 && m[3] == 0 && m[5] == 0 && m[7] == 0;
+            Span<T> coefficients = stackalloc T[4 * 2 * 2 * lanes];
             if (target >= laneBits)
             {
                 fixedBits[nFixed++] = target - laneBits;
                 _laneTarget = -1;
                 _pairOffset = (1L << (target - laneBits)) << _unitShift;
                 // A0 = m00, B0 = m01 (row 0); B1 = m10, A1 = m11 (row 1); identity on lanes whose controls are 0.
-                _coefficients = new T[4 * 2 * 2 * lanes];
                 for (int j = 0; j < lanes; j++)
                 {
                     bool on = (j & lowControls) == lowControls;
-                    Lanes.Put(_coefficients, 0, lanes, j, on ? m[0] : 1, on ? m[1] : 0);
-                    Lanes.Put(_coefficients, 1, lanes, j, on ? m[2] : 0, on ? m[3] : 0);
-                    Lanes.Put(_coefficients, 2, lanes, j, on ? m[4] : 0, on ? m[5] : 0);
-                    Lanes.Put(_coefficients, 3, lanes, j, on ? m[6] : 1, on ? m[7] : 0);
+                    Lanes.Put(coefficients, 0, lanes, j, on ? m[0] : 1, on ? m[1] : 0);
+                    Lanes.Put(coefficients, 1, lanes, j, on ? m[2] : 0, on ? m[3] : 0);
+                    Lanes.Put(coefficients, 2, lanes, j, on ? m[4] : 0, on ? m[5] : 0);
+                    Lanes.Put(coefficients, 3, lanes, j, on ? m[6] : 1, on ? m[7] : 0);
                 }
             }
             else
             {
                 _laneTarget = target;
                 // out[j] = A[j] v[j] + B[j] v[j ^ (1 << target)], A = m[b][b], B = m[b][1-b] with b the lane's target bit.
-                _coefficients = new T[2 * 2 * 2 * lanes];
                 for (int j = 0; j < lanes; j++)
                 {
                     bool on = (j & lowControls) == lowControls;
                     int b = (j >> target) & 1;
                     int diag = 2 * (b * 2 + b), off = 2 * (b * 2 + (1 - b));
-                    Lanes.Put(_coefficients, 0, lanes, j, on ? m[diag] : 1, on ? m[diag + 1] : 0);
-                    Lanes.Put(_coefficients, 1, lanes, j, on ? m[off] : 0, on ? m[off + 1] : 0);
+                    Lanes.Put(coefficients, 0, lanes, j, on ? m[diag] : 1, on ? m[diag + 1] : 0);
+                    Lanes.Put(coefficients, 1, lanes, j, on ? m[off] : 0, on ? m[off + 1] : 0);
+                }
+            }
+            fixed (T* c = coefficients)
+            {
+                int w = 2 * lanes;
+                _c0 = TOps.Load(c);
+                _c1 = TOps.Load(c + w);
+                _c2 = TOps.Load(c + 2 * w);
+                _c3 = TOps.Load(c + 3 * w);
+                if (_laneTarget < 0)
+                {
+                    _c4 = TOps.Load(c + 4 * w);
+                    _c5 = TOps.Load(c + 5 * w);
+                    _c6 = TOps.Load(c + 6 * w);
+                    _c7 = TOps.Load(c + 7 * w);
                 }
             }
             _inserter = new BitInserter(fixedBits[..nFixed], values);
@@ -131,31 +146,18 @@ internal static unsafe class SingleQubitKernel
 
         private void RunHigh<TS>(long begin, long end) where TS : struct, IStreams
         {
-            int w = 2 << TOps.LaneBits;
-            fixed (T* c = _coefficients)
+            var body = new PairBody<T, TV, TOps, TS>
             {
-                var body = new PairBody<T, TV, TOps, TS>
-                {
-                    W = w, Pair = _pairOffset, Second = _streamOffset, Real = _real,
-                    A0r = TOps.Load(c), A0i = TOps.Load(c + w), B0r = TOps.Load(c + 2 * w), B0i = TOps.Load(c + 3 * w),
-                    B1r = TOps.Load(c + 4 * w), B1i = TOps.Load(c + 5 * w), A1r = TOps.Load(c + 6 * w), A1i = TOps.Load(c + 7 * w),
-                };
-                IndexRuns.Walk(_inserter, BlockContext.Resolve(_data), _unitShift, begin, end, ref body);
-            }
+                W = 2 << TOps.LaneBits, Pair = _pairOffset, Second = _streamOffset, Real = _real,
+                A0r = _c0, A0i = _c1, B0r = _c2, B0i = _c3, B1r = _c4, B1i = _c5, A1r = _c6, A1i = _c7,
+            };
+            IndexRuns.Walk(_inserter, BlockContext.Resolve(_data), _unitShift, begin, end, ref body);
         }
 
         private void RunLow<TS>(long begin, long end) where TS : struct, IStreams
         {
-            int w = 2 << TOps.LaneBits;
-            fixed (T* c = _coefficients)
-            {
-                var body = new LowBody<TS>
-                {
-                    W = w, Bit = _laneTarget, Second = _streamOffset, Real = _real,
-                    Ar = TOps.Load(c), Ai = TOps.Load(c + w), Br = TOps.Load(c + 2 * w), Bi = TOps.Load(c + 3 * w),
-                };
-                IndexRuns.Walk(_inserter, BlockContext.Resolve(_data), _unitShift, begin, end, ref body);
-            }
+            var body = new LowBody<TS> { W = 2 << TOps.LaneBits, Bit = _laneTarget, Second = _streamOffset, Real = _real, Ar = _c0, Ai = _c1, Br = _c2, Bi = _c3 };
+            IndexRuns.Walk(_inserter, BlockContext.Resolve(_data), _unitShift, begin, end, ref body);
         }
 
         /// <summary>Target inside the vector: out = A v + B (v with the target's lanes exchanged).</summary>

@@ -21,9 +21,16 @@ public static unsafe class SingleQubitFusion
     public static List<DecodedOp> Fuse(ReadOnlySpan<DecodedOp> input, List<double[]> keep)
     {
         var output = new List<DecodedOp>(input.Length);
-        var pending = new Complex[64][];
-        var first = new DecodedOp[64];
-        var count = new int[64];
+        // Per-bit tables as long as the highest bit used, not 64: a small circuit's fusion should not cost kilobytes.
+        int bits = 0;
+        foreach (ref readonly DecodedOp op in input)
+        {
+            foreach (int t in op.Targets) bits = Math.Max(bits, t + 1);
+            foreach (int c in op.Controls) bits = Math.Max(bits, c + 1);
+        }
+        var pending = new Complex[bits][];
+        var first = new DecodedOp[bits];
+        var count = new int[bits];
 
         void Flush(int bit)
         {
@@ -44,7 +51,7 @@ public static unsafe class SingleQubitFusion
             if (op.Kind == QiboOpKind.I) continue;
             if (op.Kind == QiboOpKind.Measure)
             {
-                for (int b = 0; b < 64; b++) Flush(b);
+                for (int b = 0; b < bits; b++) Flush(b);
                 output.Add(op);
                 continue;
             }
@@ -72,7 +79,7 @@ public static unsafe class SingleQubitFusion
             foreach (int c in op.Controls) FlushUnlessCommuting(c, diagonal);
             output.Add(op);
         }
-        for (int b = 0; b < 64; b++) Flush(b);
+        for (int b = 0; b < bits; b++) Flush(b);
         return output;
     }
 
