@@ -7,32 +7,39 @@ using QiboAccel.Gates;
 namespace QiboAccel.Perf;
 
 /// <summary>
-/// The quick form of <see cref="SmallCircuitBenchmark"/>: a Stopwatch loop (warm-up, then the median of 15 rounds of
-/// 200 runs) over the 10-qubit QFT's state_apply and Execute, for each backend spec given (default: cpu, cpu:threads=1).
-/// Seconds instead of BenchmarkDotNet's minutes, for trying changes; quote BenchmarkDotNet's numbers.
-/// <code>dotnet run -c Release --project perf/QiboAccel.Perf -- small-loop [cpu:threads=1 ...]</code>
+/// The quick form of <see cref="SmallCircuitBenchmark"/>: a Stopwatch loop (two seconds of warm-up so that the host's
+/// code is fully compiled, then the median of 15 rounds of 200 runs) over the 10-qubit QFT, for each backend spec
+/// given (default: cpu, cpu:threads=1): state_apply of the same batch, Execute of the same circuit, and Execute of a
+/// circuit not seen before (<see cref="SmallCircuits.Variants"/>). Seconds instead of BenchmarkDotNet's minutes, for
+/// trying changes. <code>dotnet run -c Release --project perf/QiboAccel.Perf -- small-loop [cpu:threads=1 ...]</code>
 /// </summary>
 internal static class SmallCircuitLoop
 {
     public static void Run(string[] specs)
     {
         if (specs.Length == 0) specs = ["cpu", "cpu:threads=1"];
-        Circuit circuit = BenchmarkCircuits.Qft(10);
+        Circuit circuit = BenchmarkCircuits.Qft(SmallCircuits.Qubits);
+        Circuit[] variants = SmallCircuits.Variants(64);
         foreach (string spec in specs)
         {
             using IBackend backend = spec.StartsWith("cpu:", StringComparison.Ordinal) ? PerfBackends.Load("cpu.json", spec[4..]) : PerfBackends.LoadSpec(spec);
-            using IQuantumState state = backend.CreateState(10);
-            var batch = new OpBatch(10);
+            using IQuantumState state = backend.CreateState(SmallCircuits.Qubits);
+            var batch = new OpBatch(SmallCircuits.Qubits);
             foreach (Operation op in circuit.Operations) Lowering.AddGate(batch, (Gate)op, backend.Info);
+            int next = 0;
             double apply = Median(() => state.Apply(batch));
             double execute = Median(() => backend.Execute(circuit, returnState: false));
-            Console.WriteLine($"{spec,-16} state_apply {apply,8:F1} µs   Execute {execute,8:F1} µs   (QFT 10, median of 15 x 200 runs)");
+            double fresh = Median(() => backend.Execute(variants[next++ % variants.Length], returnState: false));
+            Console.WriteLine($"{spec,-22} state_apply {apply,6:F1} µs   Execute {execute,6:F1} µs   Execute, new circuit {fresh,6:F1} µs   (QFT 10, median of 15 x 200 runs)");
         }
     }
 
     private static double Median(Action action)
     {
-        for (int i = 0; i < 500; i++) action();
+        for (long start = Stopwatch.GetTimestamp(); Stopwatch.GetElapsedTime(start).TotalSeconds < 2;)
+        {
+            for (int i = 0; i < 100; i++) action();
+        }
         var rounds = new double[15];
         for (int r = 0; r < rounds.Length; r++)
         {

@@ -20,15 +20,19 @@ namespace QiboAccel.Cpu;
 /// <item><c>l1_qubits=N</c>: inside a cache block, operations on the lowest N qubits run on L1-sized sub-blocks,
 /// 0 (off)..30 or auto (default: 32 KiB sub-blocks, 11 for complex128, 12 for complex64).</item>
 /// <item><c>state_cache=on|off</c>: keep a destroyed state's memory for the next state of the same size (default on).</item>
+/// <item><c>batch_cache=on|off</c>: keep the prepared form (fused, kernel coefficients computed) of the last
+/// <see cref="Circuits.PreparedBatches.Capacity"/> circuits applied to small states (see
+/// <see cref="Circuits.PreparedBatches"/>) and apply it again, without decoding or planning, when the same records
+/// arrive (default on).</item>
 /// <item><c>huge_pages=auto|on|off</c>: states of 4 MiB and more are 2 MiB-aligned and advised MADV_HUGEPAGE (default
 /// auto: on, except in a VM that hands free memory back to its host, see <see cref="StateMemory.HugePagesByDefault"/>).</item>
 /// </list>
 /// </summary>
 internal sealed record BackendOptions(int Threads, int SimdBits, long ParallelThreshold, bool Fusion = true, bool Blocking = true, int BlockQubits = 0, int L1Qubits = -1,
-    bool StateCache = true, bool? HugePages = null, int FusionQubits = 4, bool FuseAlways = false)
+    bool StateCache = true, bool? HugePages = null, int FusionQubits = 4, bool FuseAlways = false, bool BatchCache = true)
 {
     /// <summary>The documented syntax, quoted in error messages.</summary>
-    public const string Syntax = "threads=N, simd=auto|512|256|128|scalar, parallel_threshold=N, fusion=on|off, fusion_qubits=N, fusion_policy=cost|always, blocking=on|off, block_qubits=N|auto, l1_qubits=N|auto, state_cache=on|off, huge_pages=auto|on|off";
+    public const string Syntax = "threads=N, simd=auto|512|256|128|scalar, parallel_threshold=N, fusion=on|off, fusion_qubits=N, fusion_policy=cost|always, blocking=on|off, block_qubits=N|auto, l1_qubits=N|auto, state_cache=on|off, batch_cache=on|off, huge_pages=auto|on|off";
 
     /// <summary>The default largest fused gate (see the README: dense groups are priced so that the benchmark circuits fuse none).</summary>
     public const int DefaultFusionQubits = 4;
@@ -39,7 +43,7 @@ internal sealed record BackendOptions(int Threads, int SimdBits, long ParallelTh
         int threads = Math.Clamp(Environment.ProcessorCount, 1, 1024);
         int simd = 512;
         long threshold = 1 << 14;
-        bool fusion = true, blocking = true, stateCache = true;
+        bool fusion = true, blocking = true, stateCache = true, batchCache = true;
         bool? hugePages = null;
         int blockQubits = 0, l1Qubits = -1, fusionQubits = DefaultFusionQubits;
         bool fuseAlways = false;
@@ -89,6 +93,9 @@ internal sealed record BackendOptions(int Threads, int SimdBits, long ParallelTh
                 case "state_cache":
                     stateCache = Switch(key, value);
                     break;
+                case "batch_cache":
+                    batchCache = Switch(key, value);
+                    break;
                 case "huge_pages":
                     hugePages = value == "auto" ? null : Switch(key, value);
                     break;
@@ -106,7 +113,7 @@ internal sealed record BackendOptions(int Threads, int SimdBits, long ParallelTh
                     throw CpuException.Invalid($"backend options: unknown option '{key}' (known: {Syntax})");
             }
         }
-        return new BackendOptions(threads, simd, threshold, fusion, blocking, blockQubits, l1Qubits, stateCache, hugePages, fusionQubits, fuseAlways);
+        return new BackendOptions(threads, simd, threshold, fusion, blocking, blockQubits, l1Qubits, stateCache, hugePages, fusionQubits, fuseAlways, batchCache);
     }
 
     private static bool Switch(string key, string value) => value switch

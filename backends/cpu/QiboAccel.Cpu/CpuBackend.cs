@@ -48,6 +48,9 @@ internal sealed class CpuBackend : BackendInstance
     /// <summary>Where the backend's state vectors are allocated, and kept for reuse.</summary>
     public StateMemory Memory { get; }
 
+    /// <summary>The prepared form of the last few small circuits applied through this backend's states.</summary>
+    public Circuits.PreparedBatches Prepared { get; } = new();
+
     /// <inheritdoc />
     public override BackendCapabilities Capabilities { get; }
 

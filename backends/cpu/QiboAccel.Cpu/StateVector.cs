@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 using QiboAccel.Abi;
+using QiboAccel.BackendKit;
 using QiboAccel.Cpu.Circuits;
 using QiboAccel.Cpu.Kernels;
 using QiboAccel.Cpu.Threading;
@@ -97,8 +98,45 @@ internal sealed unsafe class StateVector<T> : StateVector where T : unmanaged, I
         state.Data[0] = T.One;
     }
 
-    public override void Apply(in CircuitBatch batch) =>
-        BatchRunner.Apply(Kernel, Backend.Options, CollectionsMarshal.AsSpan(batch.Ops), batch.Randoms, batch.Cbits);
+    public override void Apply(in CircuitBatch batch)
+    {
+        ReadOnlySpan<DecodedOp> ops = CollectionsMarshal.AsSpan(batch.Ops);
+        // Only a circuit decoded whole (no invalid record after a valid prefix) and without MEASURE can be kept, and
+        // it is kept the second time it comes.
+        if (Preparable && ops.Length == (long)batch.Circuit->NOps && !HasMeasure(ops)
+            && CircuitImage.TryDigest(batch.Circuit, PreparedBatches.MaxImageBytes, out ulong digest) && Backend.Prepared.SeenBefore(digest)
+            && CircuitImage.TryCopy(batch.Circuit, PreparedBatches.MaxImageBytes) is { } image)
+        {
+            BlockStep[] steps = BatchRunner.Prepare(Kernel, Backend.Options, ops);
+            Backend.Prepared.Add(image, typeof(T), steps);
+            BatchRunner.RunPrepared(Kernel, steps);
+            return;
+        }
+        BatchRunner.Apply(Kernel, Backend.Options, ops, batch.Randoms, batch.Cbits);
+    }
+
+    public override bool TryApplyPrepared(QiboStateApplyArgs* args)
+    {
+        // A circuit for another size is invalid: the validator must see it, whatever was kept.
+        QiboCircuit* circuit = args->Circuit;
+        if (!Preparable || circuit == null || circuit->StructSize < QiboCircuit.V1_0 || circuit->NQubits != (uint)NQubits) return false;
+        if (Backend.Prepared.Find(circuit, typeof(T)) is not { } steps) return false;
+        BatchRunner.ReportReuse<T>(NQubits, steps.Length);
+        BatchRunner.RunPrepared(Kernel, steps);
+        return true;
+    }
+
+    private bool Preparable => PreparedBatches.Allows(NQubits,
+        Backend.Options.BlockQubits > 0 ? Backend.Options.BlockQubits : BatchRunner.DefaultBlockQubits<T>(), Backend.Options);
+
+    private static bool HasMeasure(ReadOnlySpan<DecodedOp> ops)
+    {
+        foreach (ref readonly DecodedOp op in ops)
+        {
+            if (op.Kind == QiboOpKind.Measure) return true;
+        }
+        return false;
+    }
 
     public override void Probabilities(in QubitSelection qubits, double* output) =>
         Cpu.Probabilities.Compute(Kernel, qubits.Bits, output);

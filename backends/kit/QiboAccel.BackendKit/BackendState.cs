@@ -41,6 +41,14 @@ public abstract unsafe class BackendState : IDisposable
     /// </summary>
     public abstract void Apply(in CircuitBatch batch);
 
+    /// <summary>
+    /// Applies <paramref name="args"/>' circuit when it is, byte for byte, one this state's backend prepared earlier
+    /// (kept from an earlier <see cref="Apply"/>), and returns true; returns false to have the circuit validated, decoded
+    /// and applied as usual. The default keeps nothing. A backend that keeps prepared circuits keeps only those whose
+    /// result depends on nothing but the records (no MEASURE: random numbers and classical bits are not in the image).
+    /// </summary>
+    public virtual bool TryApplyPrepared(QiboStateApplyArgs* args) => false;
+
     /// <summary>state_reset (with <see cref="OptionalSlots.StateReset"/>): back to |0...0&gt;.</summary>
     public virtual void Reset() => throw BackendFault.Unsupported("state_reset is not implemented by this backend");
 

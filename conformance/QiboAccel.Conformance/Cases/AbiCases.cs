@@ -16,6 +16,7 @@ internal static unsafe class AbiCases
         yield return new("abi-null-arguments", "NULL argument structs and handles give errors (or are ignored by destroy), never a crash", NullArguments);
         yield return new("abi-error-objects", "an error has a failure code, a stable message, op index -1 outside state_apply, and can be destroyed; NULL (success) gives QIBO_OK, \"\" (never NULL) and -1", ErrorObjects);
         yield return new("abi-record-stride", "records are read with op_size: 80-byte records give the same result as 64-byte ones; an op_size below 64 or not a multiple of 8 is INVALID_ARGUMENT", RecordStride);
+        yield return new("abi-repeated-circuit", "the same circuit buffer applied again gives the same result; after a matrix value or a qubit is changed in place it gives the new result; applied to a state of another size it is INVALID_ARGUMENT (a backend that keeps prepared circuits must key them by content, not address)", RepeatedCircuit);
         yield return new("state-create-errors", "state_create: n_qubits 0, an unknown precision or kind and reserved != 0 are INVALID_ARGUMENT; a density matrix, a precision not offered and more than max_qubits are UNSUPPORTED", StateCreateErrors);
     }
 
@@ -220,6 +221,86 @@ internal static unsafe class AbiCases
                 Check.Close(expected[i], results[0][i], 1e-12, $"stride 64, value {i}");
                 Check.Close(expected[i], results[1][i], 1e-12, $"stride 80, value {i}");
             }
+        }
+        finally
+        {
+            api->BackendDestroy(backend);
+        }
+    }
+
+    private static void RepeatedCircuit(ConformanceContext c)
+    {
+        QiboBackendApi* api = Table(c);
+        QiboBackend* backend = CreateBackend(api, c);
+        try
+        {
+            // RY(a) as a MATRIX on one qubit, then X on another as a MATRIX: a|00> -> (cos(a/2)|0> + sin(a/2)|1>)(X on q1).
+            double[] matrices = new double[16];
+            uint[] qubits = [0, 1];
+            var records = new QiboOp[2];
+            records[0] = new QiboOp { Kind = QiboOpKind.Matrix, NTargets = 1, QubitsOffset = 0, MatrixOffset = 0, Cbit = -1 };
+            records[1] = new QiboOp { Kind = QiboOpKind.Matrix, NTargets = 1, QubitsOffset = 1, MatrixOffset = 4, Cbit = -1 };
+            void SetAngle(double a)
+            {
+                double cos = Math.Cos(a / 2), sin = Math.Sin(a / 2);
+                double[] ry = [cos, 0, -sin, 0, sin, 0, cos, 0], x = [0, 0, 1, 0, 1, 0, 0, 0];
+                ry.CopyTo(matrices, 0);
+                x.CopyTo(matrices, 8);
+            }
+            double[] Run(uint stateQubits, uint circuitQubits, QiboErrorCode expected, string what)
+            {
+                QiboState* state = CreateState(api, backend, stateQubits);
+                try
+                {
+                    fixed (double* m = matrices)
+                    fixed (uint* q = qubits)
+                    fixed (QiboOp* r = records)
+                    {
+                        var circuit = new QiboCircuit
+                        {
+                            StructSize = (nuint)sizeof(QiboCircuit), NQubits = circuitQubits, OpSize = (uint)sizeof(QiboOp), NOps = 2,
+                            Ops = r, Qubits = q, NQubitRefs = 2, Matrices = m, NMatrixValues = 8,
+                        };
+                        var apply = new QiboStateApplyArgs { StructSize = (nuint)sizeof(QiboStateApplyArgs), State = state, Circuit = &circuit };
+                        QiboError* error = api->StateApply(&apply);
+                        if (expected != QiboErrorCode.Ok)
+                        {
+                            ExpectCode(api, error, expected, what);
+                            return [];
+                        }
+                        Check.True(error == null, $"{what}: {Message(api, error)}");
+                    }
+                    var amps = new double[2 << (int)stateQubits];
+                    fixed (double* a = amps)
+                    {
+                        var get = new QiboStateAmplitudesArgs { StructSize = (nuint)sizeof(QiboStateAmplitudesArgs), State = state, Count = 1UL << (int)stateQubits, Data = a };
+                        Check.True(api->StateGetAmplitudes(&get) == null, $"{what}: get_amplitudes failed");
+                    }
+                    return amps;
+                }
+                finally
+                {
+                    api->StateDestroy(state);
+                }
+            }
+            void Expect(double angle, double[] amps, string what)
+            {
+                // Qubit 0 is the most significant bit: |01> (index 1) and |11> (index 3) hold cos and sin.
+                double[] expected = [0, 0, Math.Cos(angle / 2), 0, 0, 0, Math.Sin(angle / 2), 0];
+                for (int i = 0; i < 8; i++) Check.Close(expected[i], amps[i], 1e-12, $"{what}, value {i}");
+            }
+
+            SetAngle(0.5);
+            for (int round = 0; round < 3; round++) Expect(0.5, Run(2, 2, QiboErrorCode.Ok, $"round {round}"), $"round {round}");
+            SetAngle(1.25);
+            Expect(1.25, Run(2, 2, QiboErrorCode.Ok, "matrix values changed in place"), "matrix values changed in place");
+            qubits[0] = 1;
+            qubits[1] = 0;
+            // RY on qubit 1, X on qubit 0: cos at |10> (index 2), sin at |11> (index 3).
+            double[] swapped = Run(2, 2, QiboErrorCode.Ok, "qubits changed in place");
+            double[] expectedSwapped = [0, 0, 0, 0, Math.Cos(1.25 / 2), 0, Math.Sin(1.25 / 2), 0];
+            for (int i = 0; i < 8; i++) Check.Close(expectedSwapped[i], swapped[i], 1e-12, $"qubits changed in place, value {i}");
+            Run(3, 2, QiboErrorCode.InvalidArgument, "a 2-qubit circuit on a 3-qubit state");
         }
         finally
         {

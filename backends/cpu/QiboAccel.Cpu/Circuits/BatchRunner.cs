@@ -68,6 +68,38 @@ internal static unsafe class BatchRunner
         }
     }
 
+    /// <summary>
+    /// Records the kernel jobs <see cref="Apply"/> would run for <paramref name="input"/> on a state like
+    /// <paramref name="state"/>, without running them (jobs that take the state's address from
+    /// <see cref="BlockContext"/>): the prepared form <see cref="PreparedBatches"/> keeps. The input must hold no MEASURE
+    /// and the state must be one <see cref="PreparedBatches.Allows"/>.
+    /// </summary>
+    public static BlockStep[] Prepare<T>(in KernelState<T> state, BackendOptions options, ReadOnlySpan<DecodedOp> input)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var steps = new List<BlockStep>(input.Length);
+        var recording = new KernelState<T>(null, state.NQubits, state.Pool, state.MaxBits, steps);
+        ApplyPlanned(recording, options, input, null, null);
+        return [.. steps];
+    }
+
+    /// <summary>Runs prepared steps (<see cref="Prepare"/>) on <paramref name="state"/>, on the calling thread.</summary>
+    public static void RunPrepared<T>(in KernelState<T> state, BlockStep[] steps)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        FlushToZero.Saved environment = FlushToZero.Enter();
+        try
+        {
+            BlockContext.Enter(state.Data);
+            foreach (BlockStep step in steps) step.Job.Run(0, 0, step.Parts);
+        }
+        finally
+        {
+            BlockContext.Enter(null);
+            environment.Restore();
+        }
+    }
+
     private static void ApplyPlanned<T>(in KernelState<T> state, BackendOptions options, ReadOnlySpan<DecodedOp> input, double* randoms, byte* cbits)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -115,6 +147,13 @@ internal static unsafe class BatchRunner
             }
         }
         GC.KeepAlive(keep);
+    }
+
+    /// <summary>Under QIBO_CPU_VERBOSE, says that a prepared batch was applied again (<see cref="PreparedBatches"/>).</summary>
+    public static void ReportReuse<T>(int nQubits, int steps) where T : unmanaged
+    {
+        if (s_verbose)
+            Console.Error.WriteLine($"qibo_cpu plan: prepared batch reused ({steps} steps) [{nQubits} qubits, {(typeof(T) == typeof(float) ? "complex64" : "complex128")}]");
     }
 
     private static void Report<T>(in KernelState<T> state, BackendOptions options, int inputs, int afterSingle, int afterGrouping, int fused, string passes, int blockQubits)

@@ -116,6 +116,7 @@ internal static unsafe class StateExports
     {
         Check.Args(args, QiboStateApplyArgs.V1_0, "state_apply");
         BackendState state = Handles.State(args->State, "state_apply: state");
+        if (state.TryApplyPrepared(args)) return null;
         List<DecodedOp> ops = CircuitValidator.Decode(args, state.NQubits, state.Owner, out BackendFault? error);
         if (ops.Count > 0) state.Apply(new CircuitBatch(args, ops));
         return error == null ? null : NativeError.From(error);
