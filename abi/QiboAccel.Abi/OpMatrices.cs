@@ -32,86 +32,142 @@ public static class OpMatrices
     /// </summary>
     public static Complex[] Of(QiboOpKind kind, ReadOnlySpan<double> p, ReadOnlySpan<Complex> block = default)
     {
+        var m = new Complex[TargetCount(kind) == 2 ? 16 : 4];
+        Write(kind, p, m, block);
+        return m;
+    }
+
+    /// <summary>
+    /// <see cref="Of"/> into <paramref name="m"/> (4 or 16 entries, as the kind has 1 or 2 targets), without allocating:
+    /// backends build a record's matrix for every gate they apply.
+    /// </summary>
+    public static void Write(QiboOpKind kind, ReadOnlySpan<double> p, Span<Complex> m, ReadOnlySpan<Complex> block = default)
+    {
         Complex i = Complex.ImaginaryOne;
         double r2 = 1 / Math.Sqrt(2);
         switch (kind)
         {
-            case QiboOpKind.I: return [1, 0, 0, 1];
-            case QiboOpKind.H: return [r2, r2, r2, -r2];
-            case QiboOpKind.X: return [0, 1, 1, 0];
-            case QiboOpKind.Y: return [0, -i, i, 0];
-            case QiboOpKind.Z: return [1, 0, 0, -1];
-            case QiboOpKind.S: return [1, 0, 0, i];
-            case QiboOpKind.Sdg: return [1, 0, 0, -i];
-            case QiboOpKind.T: return [1, 0, 0, Complex.FromPolarCoordinates(1, Math.PI / 4)];
-            case QiboOpKind.Tdg: return [1, 0, 0, Complex.FromPolarCoordinates(1, -Math.PI / 4)];
-            case QiboOpKind.SX: return [(1 + i) / 2, (1 - i) / 2, (1 - i) / 2, (1 + i) / 2];
-            case QiboOpKind.SXdg: return [(1 - i) / 2, (1 + i) / 2, (1 + i) / 2, (1 - i) / 2];
+            case QiboOpKind.I:
+                Set(m, [1, 0, 0, 1]);
+                return;
+            case QiboOpKind.H:
+                Set(m, [r2, r2, r2, -r2]);
+                return;
+            case QiboOpKind.X:
+                Set(m, [0, 1, 1, 0]);
+                return;
+            case QiboOpKind.Y:
+                Set(m, [0, -i, i, 0]);
+                return;
+            case QiboOpKind.Z:
+                Set(m, [1, 0, 0, -1]);
+                return;
+            case QiboOpKind.S:
+                Set(m, [1, 0, 0, i]);
+                return;
+            case QiboOpKind.Sdg:
+                Set(m, [1, 0, 0, -i]);
+                return;
+            case QiboOpKind.T:
+                Set(m, [1, 0, 0, Complex.FromPolarCoordinates(1, Math.PI / 4)]);
+                return;
+            case QiboOpKind.Tdg:
+                Set(m, [1, 0, 0, Complex.FromPolarCoordinates(1, -Math.PI / 4)]);
+                return;
+            case QiboOpKind.SX:
+                Set(m, [(1 + i) / 2, (1 - i) / 2, (1 - i) / 2, (1 + i) / 2]);
+                return;
+            case QiboOpKind.SXdg:
+                Set(m, [(1 - i) / 2, (1 + i) / 2, (1 + i) / 2, (1 - i) / 2]);
+                return;
             case QiboOpKind.RX:
             {
                 double c = Math.Cos(p[0] / 2), s = Math.Sin(p[0] / 2);
-                return [c, -i * s, -i * s, c];
+                Set(m, [c, -i * s, -i * s, c]);
+                return;
             }
             case QiboOpKind.RY:
             {
                 double c = Math.Cos(p[0] / 2), s = Math.Sin(p[0] / 2);
-                return [c, -s, s, c];
+                Set(m, [c, -s, s, c]);
+                return;
             }
             case QiboOpKind.RZ:
-                return [Complex.FromPolarCoordinates(1, -p[0] / 2), 0, 0, Complex.FromPolarCoordinates(1, p[0] / 2)];
-            case QiboOpKind.U1: return [1, 0, 0, Complex.FromPolarCoordinates(1, p[0])];
+                Set(m, [Complex.FromPolarCoordinates(1, -p[0] / 2), 0, 0, Complex.FromPolarCoordinates(1, p[0] / 2)]);
+                return;
+            case QiboOpKind.U1:
+                Set(m, [1, 0, 0, Complex.FromPolarCoordinates(1, p[0])]);
+                return;
             case QiboOpKind.U2:
             {
                 // qibo: U2(phi, lam) = 1/sqrt2 [[e^{-i(phi+lam)/2}, -e^{-i(phi-lam)/2}], [e^{i(phi-lam)/2}, e^{i(phi+lam)/2}]]
                 double phi = p[0], lam = p[1];
-                return
-                [
+                Set(m, [
                     r2 * Complex.FromPolarCoordinates(1, -(phi + lam) / 2), -r2 * Complex.FromPolarCoordinates(1, -(phi - lam) / 2),
                     r2 * Complex.FromPolarCoordinates(1, (phi - lam) / 2), r2 * Complex.FromPolarCoordinates(1, (phi + lam) / 2),
-                ];
+                ]);
+                return;
             }
             case QiboOpKind.U3:
             {
                 // qibo: U3(theta, phi, lam) = [[e^{-i(phi+lam)/2} cos, -e^{-i(phi-lam)/2} sin], [e^{i(phi-lam)/2} sin, e^{i(phi+lam)/2} cos]]
                 double c = Math.Cos(p[0] / 2), s = Math.Sin(p[0] / 2), phi = p[1], lam = p[2];
-                return
-                [
+                Set(m, [
                     c * Complex.FromPolarCoordinates(1, -(phi + lam) / 2), -s * Complex.FromPolarCoordinates(1, -(phi - lam) / 2),
                     s * Complex.FromPolarCoordinates(1, (phi - lam) / 2), c * Complex.FromPolarCoordinates(1, (phi + lam) / 2),
-                ];
+                ]);
+                return;
             }
-            case QiboOpKind.Swap: return [1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1];
-            case QiboOpKind.ISwap: return [1, 0, 0, 0, 0, 0, i, 0, 0, i, 0, 0, 0, 0, 0, 1];
-            case QiboOpKind.FSwap: return [1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, -1];
+            case QiboOpKind.Swap:
+                Set(m, [1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1]);
+                return;
+            case QiboOpKind.ISwap:
+                Set(m, [1, 0, 0, 0, 0, 0, i, 0, 0, i, 0, 0, 0, 0, 0, 1]);
+                return;
+            case QiboOpKind.FSwap:
+                Set(m, [1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, -1]);
+                return;
             case QiboOpKind.FSim:
             {
                 double c = Math.Cos(p[0]), s = Math.Sin(p[0]);
-                return [1, 0, 0, 0, 0, c, -i * s, 0, 0, -i * s, c, 0, 0, 0, 0, Complex.FromPolarCoordinates(1, -p[1])];
+                Set(m, [1, 0, 0, 0, 0, c, -i * s, 0, 0, -i * s, c, 0, 0, 0, 0, Complex.FromPolarCoordinates(1, -p[1])]);
+                return;
             }
             case QiboOpKind.GeneralizedFSim:
             {
                 if (block.Length != 4) throw new ArgumentException("GENERALIZED_FSIM needs a 2x2 block", nameof(block));
-                return [1, 0, 0, 0, 0, block[0], block[1], 0, 0, block[2], block[3], 0, 0, 0, 0, Complex.FromPolarCoordinates(1, -p[0])];
+                Set(m, [1, 0, 0, 0, 0, block[0], block[1], 0, 0, block[2], block[3], 0, 0, 0, 0, Complex.FromPolarCoordinates(1, -p[0])]);
+                return;
             }
             case QiboOpKind.RXX:
             {
                 double c = Math.Cos(p[0] / 2), s = Math.Sin(p[0] / 2);
-                Complex m = -i * s;
-                return [c, 0, 0, m, 0, c, m, 0, 0, m, c, 0, m, 0, 0, c];
+                Complex x = -i * s;
+                Set(m, [c, 0, 0, x, 0, c, x, 0, 0, x, c, 0, x, 0, 0, c]);
+                return;
             }
             case QiboOpKind.RYY:
             {
                 double c = Math.Cos(p[0] / 2), s = Math.Sin(p[0] / 2);
-                Complex m = i * s;
-                return [c, 0, 0, m, 0, c, -m, 0, 0, -m, c, 0, m, 0, 0, c];
+                Complex x = i * s;
+                Set(m, [c, 0, 0, x, 0, c, -x, 0, 0, -x, c, 0, x, 0, 0, c]);
+                return;
             }
             case QiboOpKind.RZZ:
             {
                 Complex a = Complex.FromPolarCoordinates(1, -p[0] / 2), b = Complex.FromPolarCoordinates(1, p[0] / 2);
-                return [a, 0, 0, 0, 0, b, 0, 0, 0, 0, b, 0, 0, 0, 0, a];
+                Set(m, [a, 0, 0, 0, 0, b, 0, 0, 0, 0, b, 0, 0, 0, 0, a]);
+                return;
             }
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a fixed unitary operation kind");
         }
+    }
+
+    /// <summary>Copies a kind's entries (a collection expression, built on the stack) into the caller's matrix.</summary>
+    private static void Set(Span<Complex> m, ReadOnlySpan<Complex> values)
+    {
+        if (m.Length != values.Length) throw new ArgumentException($"the matrix has {values.Length} entries, the destination {m.Length}", nameof(m));
+        values.CopyTo(m);
     }
 }

@@ -39,9 +39,10 @@ internal static unsafe class OpExecutor
 
     private static void ApplyFixed<T>(in KernelState<T> state, in DecodedOp op) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var (values, diagonal) = OpMatrix.Interleaved(op);
-        if (diagonal) DiagonalKernel.Apply(state, op.Targets, op.Controls, values);
-        else ApplyMatrix(state, op.Targets, op.Controls, values);
+        Span<double> buffer = stackalloc double[32];
+        var (count, diagonal) = OpMatrix.Interleaved(op, buffer);
+        if (diagonal) DiagonalKernel.Apply(state, op.Targets, op.Controls, buffer[..count]);
+        else ApplyMatrix(state, op.Targets, op.Controls, buffer[..count]);
     }
 
     /// <summary>A dense matrix: diagonal ones go to the diagonal kernel, 1-qubit ones to the 2x2 kernel.</summary>

@@ -54,6 +54,30 @@ public static unsafe class OpMatrix
         return (values, diagonal);
     }
 
+    /// <summary>
+    /// <see cref="Interleaved(in DecodedOp)"/> for a fixed-kind record (not MATRIX or DIAGONAL) into
+    /// <paramref name="values"/> (32 doubles hold any of them), without allocating: the number of doubles written.
+    /// </summary>
+    public static (int Count, bool IsDiagonal) Interleaved(in DecodedOp op, Span<double> values)
+    {
+        if (op.Kind is QiboOpKind.Matrix or QiboOpKind.Diagonal)
+            throw new ArgumentException($"{op.Kind} is not a fixed kind: its values are the record's own", nameof(op));
+        int dim = 1 << op.Targets.Length;
+        Span<Complex> matrix = stackalloc Complex[dim * dim];
+        Span<Complex> block = stackalloc Complex[op.Kind == QiboOpKind.GeneralizedFSim ? 4 : 0];
+        for (int i = 0; i < block.Length; i++) block[i] = new Complex(op.Matrix[2 * i], op.Matrix[2 * i + 1]);
+        OpMatrices.Write(op.Kind, op.Params, matrix, block);
+        bool diagonal = OpMatrices.IsDiagonal(op.Kind);
+        int count = diagonal ? dim : dim * dim;
+        for (int i = 0; i < count; i++)
+        {
+            Complex v = diagonal ? matrix[i * dim + i] : matrix[i];
+            values[2 * i] = v.Real;
+            values[2 * i + 1] = v.Imaginary;
+        }
+        return (2 * count, diagonal);
+    }
+
     /// <summary>True when the record's matrix (with its controls) is diagonal.</summary>
     public static bool IsDiagonal(in DecodedOp op)
     {
