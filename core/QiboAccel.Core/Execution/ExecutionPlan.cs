@@ -83,7 +83,7 @@ internal sealed class ExecutionPlan
             switch (op)
             {
                 case Gate gate:
-                    batch ??= new OpBatch(circuit.NQubits);
+                    batch ??= new OpBatch(circuit.NQubits, Math.Min(ops.Count - index, 256)); // most circuits: one batch, no regrowth
                     Lowering.AddGate(batch, gate, info, index);
                     break;
                 case Measurement m:

@@ -9,13 +9,24 @@ namespace QiboAccel.Execution;
 /// </summary>
 public sealed class OpBatch
 {
-    private readonly List<QiboOp> _ops = [];
-    private readonly List<uint> _qubits = [];
+    private readonly List<QiboOp> _ops;
+    private readonly List<uint> _qubits;
     private readonly List<double> _matrices = [];
-    private readonly List<int> _sources = [];
+    private readonly List<int> _sources;
 
     /// <summary>Creates an empty batch for a state of <paramref name="nQubits"/> qubits.</summary>
-    public OpBatch(int nQubits) => NQubits = nQubits;
+    public OpBatch(int nQubits) : this(nQubits, 0)
+    {
+    }
+
+    /// <summary>An empty batch with room for <paramref name="capacity"/> records (lowering a circuit of that many gates).</summary>
+    internal OpBatch(int nQubits, int capacity)
+    {
+        NQubits = nQubits;
+        _ops = new List<QiboOp>(capacity);
+        _qubits = new List<uint>(2 * capacity);
+        _sources = new List<int>(capacity);
+    }
 
     /// <summary>Qubit count of the state the batch applies to.</summary>
     public int NQubits { get; }
