@@ -21,8 +21,11 @@ internal sealed unsafe class PreparedBatches
     /// <summary>States above this many qubits are not prepared: there the arithmetic dwarfs the setup.</summary>
     public const int MaxQubits = 14;
 
-    /// <summary>Largest circuit image kept (records, qubit references and matrix values together).</summary>
-    public const int MaxImageBytes = 1 << 20;
+    /// <summary>
+    /// Largest circuit image kept (records, qubit references and matrix values together): about 4000 gates, whose
+    /// recorded jobs take a few MiB, so the cache never holds more than some tens of MiB.
+    /// </summary>
+    public const int MaxImageBytes = 1 << 18;
 
     private readonly Entry?[] _entries = new Entry?[Capacity];
     private readonly ulong[] _seen = new ulong[2 * Capacity];
