@@ -253,29 +253,7 @@ internal static unsafe class DiagonalKernel
                 {
                     ActivePattern* pattern = Active + a;
                     T* c = Table + pattern->Table;
-                    T* p = run + pattern->Offset;
-                    T* stop = p + count * w;
-                    TV r = TOps.Load(c);
-                    if (!pattern->Complex)
-                    {
-                        for (; p < stop; p += w)
-                        {
-                            TOps.Store(p, TOps.Mul(r, TOps.Load(p)));
-                            if (TS.Dual) TOps.Store(p + second, TOps.Mul(r, TOps.Load(p + second)));
-                        }
-                        continue;
-                    }
-                    TV i = TOps.Load(c + w);
-                    for (; p < stop; p += w)
-                    {
-                        TV v = TOps.Load(p);
-                        TOps.Store(p, TOps.MulAdd(r, v, TOps.Mul(i, TOps.SwapReIm(v))));
-                        if (TS.Dual)
-                        {
-                            TV u = TOps.Load(p + second);
-                            TOps.Store(p + second, TOps.MulAdd(r, u, TOps.Mul(i, TOps.SwapReIm(u))));
-                        }
-                    }
+                    MultiplyRun<TS>(run + pattern->Offset, count, w, second, TOps.Load(c), TOps.Load(c + w), pattern->Complex);
                 }
             }
         }
@@ -289,32 +267,34 @@ internal static unsafe class DiagonalKernel
             public TV R, I;
 
             [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            public readonly void Run(T* run, long count)
+            public readonly void Run(T* run, long count) => MultiplyRun<TS>(run + Offset, count, W, Second, R, I, Complex);
+        }
+
+        /// <summary>
+        /// Multiplies <paramref name="count"/> units from <paramref name="p"/> (and, with two streams, from
+        /// <paramref name="p"/> + <paramref name="second"/>) by the per-lane coefficient (R, I); a real one skips the shuffle.
+        /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static void MultiplyRun<TS>(T* p, long count, int w, long second, TV r, TV i, bool complex) where TS : struct, IStreams
+        {
+            T* stop = p + count * w;
+            if (!complex)
             {
-                int w = W;
-                long second = Second;
-                T* p = run + Offset;
-                T* stop = p + count * w;
-                TV r = R;
-                if (!Complex)
-                {
-                    for (; p < stop; p += w)
-                    {
-                        TOps.Store(p, TOps.Mul(r, TOps.Load(p)));
-                        if (TS.Dual) TOps.Store(p + second, TOps.Mul(r, TOps.Load(p + second)));
-                    }
-                    return;
-                }
-                TV i = I;
                 for (; p < stop; p += w)
                 {
-                    TV v = TOps.Load(p);
-                    TOps.Store(p, TOps.MulAdd(r, v, TOps.Mul(i, TOps.SwapReIm(v))));
-                    if (TS.Dual)
-                    {
-                        TV u = TOps.Load(p + second);
-                        TOps.Store(p + second, TOps.MulAdd(r, u, TOps.Mul(i, TOps.SwapReIm(u))));
-                    }
+                    TOps.Store(p, TOps.Mul(r, TOps.Load(p)));
+                    if (TS.Dual) TOps.Store(p + second, TOps.Mul(r, TOps.Load(p + second)));
+                }
+                return;
+            }
+            for (; p < stop; p += w)
+            {
+                TV v = TOps.Load(p);
+                TOps.Store(p, TOps.MulAdd(r, v, TOps.Mul(i, TOps.SwapReIm(v))));
+                if (TS.Dual)
+                {
+                    TV u = TOps.Load(p + second);
+                    TOps.Store(p + second, TOps.MulAdd(r, u, TOps.Mul(i, TOps.SwapReIm(u))));
                 }
             }
         }
