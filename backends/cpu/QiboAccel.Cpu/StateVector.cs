@@ -126,8 +126,7 @@ internal sealed unsafe class StateVector<T> : StateVector where T : unmanaged, I
         return true;
     }
 
-    private bool Preparable => PreparedBatches.Allows(NQubits,
-        Backend.Options.BlockQubits > 0 ? Backend.Options.BlockQubits : BatchRunner.DefaultBlockQubits<T>(), Backend.Options);
+    private bool Preparable => PreparedBatches.Allows(NQubits, BatchRunner.BlockQubits<T>(Backend.Options), Backend.Options);
 
     private static bool HasMeasure(ReadOnlySpan<DecodedOp> ops)
     {

@@ -44,6 +44,10 @@ internal static unsafe class BatchRunner
     /// <summary>Default block: 512 KiB (2^15 complex128 or 2^16 complex64 amplitudes), well inside a 1+ MiB L2.</summary>
     public static int DefaultBlockQubits<T>() where T : unmanaged => typeof(T) == typeof(float) ? 16 : 15;
 
+    /// <summary>The block size in force: <c>block_qubits</c> when set, else the default for the precision.</summary>
+    public static int BlockQubits<T>(BackendOptions options) where T : unmanaged =>
+        options.BlockQubits > 0 ? options.BlockQubits : DefaultBlockQubits<T>();
+
     /// <summary>Default L1 sub-block: 32 KiB (2^11 complex128 or 2^12 complex64 amplitudes), inside a 48 KiB L1d.</summary>
     public static int DefaultL1Qubits<T>() where T : unmanaged => typeof(T) == typeof(float) ? 12 : 11;
 
@@ -114,7 +118,7 @@ internal static unsafe class BatchRunner
         // On a small state, planning a group costs more than applying its gates one by one.
         if (options.Fusion && options.FusionQubits >= 2 && (options.FuseAlways || state.NQubits >= MinGroupFusionQubits))
             ops = GroupFusion.Fuse(ops, options.FusionQubits, options.FuseAlways ? null : DenseCost, keep, out fused);
-        int blockQubits = options.BlockQubits > 0 ? options.BlockQubits : DefaultBlockQubits<T>();
+        int blockQubits = BlockQubits<T>(options);
         int l1Qubits = options.L1Qubits >= 0 ? options.L1Qubits : DefaultL1Qubits<T>();
         if (!options.Blocking || state.NQubits <= blockQubits)
         {
