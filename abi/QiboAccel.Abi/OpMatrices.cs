@@ -41,6 +41,8 @@ public static class OpMatrices
     /// <see cref="Of"/> into <paramref name="m"/> (4 or 16 entries, as the kind has 1 or 2 targets), without allocating:
     /// backends build a record's matrix for every gate they apply.
     /// </summary>
+    // Entries are passed as arguments, not as collection expressions: each of those is a stack buffer of its own that
+    // the method's prologue clears on every call (kilobytes for this switch), which cost more than the arithmetic.
     public static void Write(QiboOpKind kind, ReadOnlySpan<double> p, Span<Complex> m, ReadOnlySpan<Complex> block = default)
     {
         Complex i = Complex.ImaginaryOne;
@@ -48,115 +50,113 @@ public static class OpMatrices
         switch (kind)
         {
             case QiboOpKind.I:
-                Set(m, [1, 0, 0, 1]);
+                Set(m, 1, 0, 0, 1);
                 return;
             case QiboOpKind.H:
-                Set(m, [r2, r2, r2, -r2]);
+                Set(m, r2, r2, r2, -r2);
                 return;
             case QiboOpKind.X:
-                Set(m, [0, 1, 1, 0]);
+                Set(m, 0, 1, 1, 0);
                 return;
             case QiboOpKind.Y:
-                Set(m, [0, -i, i, 0]);
+                Set(m, 0, -i, i, 0);
                 return;
             case QiboOpKind.Z:
-                Set(m, [1, 0, 0, -1]);
+                Set(m, 1, 0, 0, -1);
                 return;
             case QiboOpKind.S:
-                Set(m, [1, 0, 0, i]);
+                Set(m, 1, 0, 0, i);
                 return;
             case QiboOpKind.Sdg:
-                Set(m, [1, 0, 0, -i]);
+                Set(m, 1, 0, 0, -i);
                 return;
             case QiboOpKind.T:
-                Set(m, [1, 0, 0, Complex.FromPolarCoordinates(1, Math.PI / 4)]);
+                Set(m, 1, 0, 0, Complex.FromPolarCoordinates(1, Math.PI / 4));
                 return;
             case QiboOpKind.Tdg:
-                Set(m, [1, 0, 0, Complex.FromPolarCoordinates(1, -Math.PI / 4)]);
+                Set(m, 1, 0, 0, Complex.FromPolarCoordinates(1, -Math.PI / 4));
                 return;
             case QiboOpKind.SX:
-                Set(m, [(1 + i) / 2, (1 - i) / 2, (1 - i) / 2, (1 + i) / 2]);
+                Set(m, (1 + i) / 2, (1 - i) / 2, (1 - i) / 2, (1 + i) / 2);
                 return;
             case QiboOpKind.SXdg:
-                Set(m, [(1 - i) / 2, (1 + i) / 2, (1 + i) / 2, (1 - i) / 2]);
+                Set(m, (1 - i) / 2, (1 + i) / 2, (1 + i) / 2, (1 - i) / 2);
                 return;
             case QiboOpKind.RX:
             {
                 double c = Math.Cos(p[0] / 2), s = Math.Sin(p[0] / 2);
-                Set(m, [c, -i * s, -i * s, c]);
+                Set(m, c, -i * s, -i * s, c);
                 return;
             }
             case QiboOpKind.RY:
             {
                 double c = Math.Cos(p[0] / 2), s = Math.Sin(p[0] / 2);
-                Set(m, [c, -s, s, c]);
+                Set(m, c, -s, s, c);
                 return;
             }
             case QiboOpKind.RZ:
-                Set(m, [Complex.FromPolarCoordinates(1, -p[0] / 2), 0, 0, Complex.FromPolarCoordinates(1, p[0] / 2)]);
+                Set(m, Complex.FromPolarCoordinates(1, -p[0] / 2), 0, 0, Complex.FromPolarCoordinates(1, p[0] / 2));
                 return;
             case QiboOpKind.U1:
-                Set(m, [1, 0, 0, Complex.FromPolarCoordinates(1, p[0])]);
+                Set(m, 1, 0, 0, Complex.FromPolarCoordinates(1, p[0]));
                 return;
             case QiboOpKind.U2:
             {
                 // qibo: U2(phi, lam) = 1/sqrt2 [[e^{-i(phi+lam)/2}, -e^{-i(phi-lam)/2}], [e^{i(phi-lam)/2}, e^{i(phi+lam)/2}]]
                 double phi = p[0], lam = p[1];
-                Set(m, [
+                Set(m,
                     r2 * Complex.FromPolarCoordinates(1, -(phi + lam) / 2), -r2 * Complex.FromPolarCoordinates(1, -(phi - lam) / 2),
-                    r2 * Complex.FromPolarCoordinates(1, (phi - lam) / 2), r2 * Complex.FromPolarCoordinates(1, (phi + lam) / 2),
-                ]);
+                    r2 * Complex.FromPolarCoordinates(1, (phi - lam) / 2), r2 * Complex.FromPolarCoordinates(1, (phi + lam) / 2));
                 return;
             }
             case QiboOpKind.U3:
             {
                 // qibo: U3(theta, phi, lam) = [[e^{-i(phi+lam)/2} cos, -e^{-i(phi-lam)/2} sin], [e^{i(phi-lam)/2} sin, e^{i(phi+lam)/2} cos]]
                 double c = Math.Cos(p[0] / 2), s = Math.Sin(p[0] / 2), phi = p[1], lam = p[2];
-                Set(m, [
+                Set(m,
                     c * Complex.FromPolarCoordinates(1, -(phi + lam) / 2), -s * Complex.FromPolarCoordinates(1, -(phi - lam) / 2),
-                    s * Complex.FromPolarCoordinates(1, (phi - lam) / 2), c * Complex.FromPolarCoordinates(1, (phi + lam) / 2),
-                ]);
+                    s * Complex.FromPolarCoordinates(1, (phi - lam) / 2), c * Complex.FromPolarCoordinates(1, (phi + lam) / 2));
                 return;
             }
             case QiboOpKind.Swap:
-                Set(m, [1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1]);
+                SetTwo(m, 1, 0, 0, 1, 0, 1, 1, 0);
                 return;
             case QiboOpKind.ISwap:
-                Set(m, [1, 0, 0, 0, 0, 0, i, 0, 0, i, 0, 0, 0, 0, 0, 1]);
+                SetTwo(m, 1, 0, 0, 1, 0, i, i, 0);
                 return;
             case QiboOpKind.FSwap:
-                Set(m, [1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, -1]);
+                SetTwo(m, 1, 0, 0, -1, 0, 1, 1, 0);
                 return;
             case QiboOpKind.FSim:
             {
                 double c = Math.Cos(p[0]), s = Math.Sin(p[0]);
-                Set(m, [1, 0, 0, 0, 0, c, -i * s, 0, 0, -i * s, c, 0, 0, 0, 0, Complex.FromPolarCoordinates(1, -p[1])]);
+                SetTwo(m, 1, c, c, Complex.FromPolarCoordinates(1, -p[1]), 0, -i * s, -i * s, 0);
                 return;
             }
             case QiboOpKind.GeneralizedFSim:
             {
                 if (block.Length != 4) throw new ArgumentException("GENERALIZED_FSIM needs a 2x2 block", nameof(block));
-                Set(m, [1, 0, 0, 0, 0, block[0], block[1], 0, 0, block[2], block[3], 0, 0, 0, 0, Complex.FromPolarCoordinates(1, -p[0])]);
+                SetTwo(m, 1, block[0], block[3], Complex.FromPolarCoordinates(1, -p[0]), 0, block[1], block[2], 0);
                 return;
             }
             case QiboOpKind.RXX:
             {
                 double c = Math.Cos(p[0] / 2), s = Math.Sin(p[0] / 2);
                 Complex x = -i * s;
-                Set(m, [c, 0, 0, x, 0, c, x, 0, 0, x, c, 0, x, 0, 0, c]);
+                SetTwo(m, c, c, c, c, x, x, x, x);
                 return;
             }
             case QiboOpKind.RYY:
             {
                 double c = Math.Cos(p[0] / 2), s = Math.Sin(p[0] / 2);
                 Complex x = i * s;
-                Set(m, [c, 0, 0, x, 0, c, -x, 0, 0, -x, c, 0, x, 0, 0, c]);
+                SetTwo(m, c, c, c, c, x, -x, -x, x);
                 return;
             }
             case QiboOpKind.RZZ:
             {
                 Complex a = Complex.FromPolarCoordinates(1, -p[0] / 2), b = Complex.FromPolarCoordinates(1, p[0] / 2);
-                Set(m, [a, 0, 0, 0, 0, b, 0, 0, 0, 0, b, 0, 0, 0, 0, a]);
+                SetTwo(m, a, b, b, a, 0, 0, 0, 0);
                 return;
             }
             default:
@@ -164,10 +164,31 @@ public static class OpMatrices
         }
     }
 
-    /// <summary>Copies a kind's entries (a collection expression, built on the stack) into the caller's matrix.</summary>
-    private static void Set(Span<Complex> m, ReadOnlySpan<Complex> values)
+    /// <summary>A 1-target kind's 2x2 matrix, row-major.</summary>
+    private static void Set(Span<Complex> m, Complex m00, Complex m01, Complex m10, Complex m11)
     {
-        if (m.Length != values.Length) throw new ArgumentException($"the matrix has {values.Length} entries, the destination {m.Length}", nameof(m));
-        values.CopyTo(m);
+        if (m.Length != 4) throw new ArgumentException($"the matrix has 4 entries, the destination {m.Length}", nameof(m));
+        m[0] = m00;
+        m[1] = m01;
+        m[2] = m10;
+        m[3] = m11;
+    }
+
+    /// <summary>
+    /// A 2-target kind's 4x4 matrix: every one of them is zero outside its diagonal (<paramref name="d0"/>..
+    /// <paramref name="d3"/>) and anti-diagonal (<paramref name="a03"/> is row 0, column 3; and so on).
+    /// </summary>
+    private static void SetTwo(Span<Complex> m, Complex d0, Complex d1, Complex d2, Complex d3, Complex a03, Complex a12, Complex a21, Complex a30)
+    {
+        if (m.Length != 16) throw new ArgumentException($"the matrix has 16 entries, the destination {m.Length}", nameof(m));
+        m.Clear();
+        m[0] = d0;
+        m[5] = d1;
+        m[10] = d2;
+        m[15] = d3;
+        m[3] = a03;
+        m[6] = a12;
+        m[9] = a21;
+        m[12] = a30;
     }
 }
