@@ -124,7 +124,7 @@ internal static unsafe class BatchRunner
         {
             // The whole state fits in one block: nothing to plan, every operation is its own pass.
             if (s_verbose) Report(state, options, input.Length, afterSingle, ops.Count, fused, $"{ops.Count} single-op passes", blockQubits);
-            foreach (DecodedOp op in ops) Guarded(state, op, randoms, cbits);
+            foreach (ref readonly DecodedOp op in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ops)) Guarded(state, op, randoms, cbits);
             GC.KeepAlive(keep);
             return;
         }
