@@ -109,9 +109,29 @@ internal static unsafe class DiagonalKernel
                 _diagonal = entries.ToArray();
                 return;
             }
+            Span<T> scratch = stackalloc T[2 * w];
+            // Phase gates (U1, CU1, CZ, S, T, ...) have one entry that is not 1: its pattern is the only active one,
+            // found without filling every pattern's coefficients.
+            int lone = LoneEntry(entries);
+            if (lone == -1)
+            {
+                _one = new ActivePattern { Offset = -1 };
+                return;
+            }
+            if (lone >= 0)
+            {
+                long pattern = PatternOf(lone);
+                byte kind = Fill(pattern, scratch, entries);
+                fixed (T* c = scratch)
+                {
+                    _oneR = TOps.Load(c);
+                    _oneI = TOps.Load(c + w);
+                }
+                _one = kind == 0 ? new ActivePattern { Offset = -1 } : new ActivePattern { Offset = PatternOffset(pattern) << shift, Complex = kind == 2 };
+                return;
+            }
             int patterns = 1 << _nHigh, count = 0, last = -1;
             Span<byte> kinds = stackalloc byte[patterns];
-            Span<T> scratch = stackalloc T[2 * w];
             for (int p = 0; p < patterns; p++)
             {
                 kinds[p] = Fill(p, scratch, entries);
@@ -148,6 +168,30 @@ internal static unsafe class DiagonalKernel
         public long Parts { get; }
 
         public long Amplitudes { get; }
+
+        /// <summary>The index of the only entry of <paramref name="diagonal"/> that is not 1; -1 when none is, -2 when several are.</summary>
+        private static int LoneEntry(ReadOnlySpan<double> diagonal)
+        {
+            int lone = -1;
+            for (int e = 0; e < diagonal.Length / 2; e++)
+            {
+                if (diagonal[2 * e] == 1 && diagonal[2 * e + 1] == 0) continue;
+                if (lone >= 0) return -2;
+                lone = e;
+            }
+            return lone;
+        }
+
+        /// <summary>The high-target pattern of diagonal entry <paramref name="entry"/> (its bits at the high targets, first = MSB).</summary>
+        private readonly long PatternOf(int entry)
+        {
+            long pattern = 0;
+            for (int i = 0, k = _targets.Length; i < k; i++)
+            {
+                if ((_highMask & (1L << i)) != 0) pattern = (pattern << 1) | (long)((entry >> (k - 1 - i)) & 1);
+            }
+            return pattern;
+        }
 
         /// <summary>Unit offset of high-target pattern <paramref name="pattern"/> (first high target = MSB).</summary>
         private long PatternOffset(long pattern)
