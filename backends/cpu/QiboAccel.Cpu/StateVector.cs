@@ -101,26 +101,44 @@ internal sealed unsafe class StateVector<T> : StateVector where T : unmanaged, I
     public override void Apply(in CircuitBatch batch)
     {
         ReadOnlySpan<DecodedOp> ops = CollectionsMarshal.AsSpan(batch.Ops);
+        bool prepare = _prepareNext;
+        _prepareNext = false;
         // Only a circuit decoded whole (no invalid record after a valid prefix) and without MEASURE can be kept, and
-        // it is kept the second time it comes.
-        if (Preparable && ops.Length == (long)batch.Circuit->NOps && !HasMeasure(ops)
-            && CircuitImage.TryDigest(batch.Circuit, PreparedBatches.MaxImageBytes, out ulong digest) && Backend.Prepared.SeenBefore(digest)
+        // it is kept the second time it comes (TryApplyPrepared noted it just before this call).
+        if (prepare && Preparable && ops.Length == (long)batch.Circuit->NOps && !HasMeasure(ops)
             && CircuitImage.TryCopy(batch.Circuit, PreparedBatches.MaxImageBytes) is { } image)
         {
             BlockStep[] steps = BatchRunner.Prepare(Kernel, Backend.Options, ops);
-            Backend.Prepared.Add(image, typeof(T), steps);
+            Backend.Prepared.Add(image, _digest, typeof(T), steps);
             BatchRunner.RunPrepared(Kernel, steps);
             return;
         }
         BatchRunner.Apply(Kernel, Backend.Options, ops, batch.Randoms, batch.Cbits);
     }
 
+    // What TryApplyPrepared learnt of the circuit for the Apply that follows it in the same state_apply call: its
+    // digest, and whether it was seen before (so worth preparing). The call holds the state, so no other call sees it.
+    private ulong _digest;
+    private bool _prepareNext;
+
     public override bool TryApplyPrepared(QiboStateApplyArgs* args)
     {
+        _prepareNext = false;
         // A circuit for another size is invalid: the validator must see it, whatever was kept.
         QiboCircuit* circuit = args->Circuit;
         if (!Preparable || circuit == null || circuit->StructSize < QiboCircuit.V1_0 || circuit->NQubits != (uint)NQubits) return false;
-        if (Backend.Prepared.Find(circuit, typeof(T)) is not { } steps) return false;
+        BlockStep[]? steps = Backend.Prepared.FindLast(circuit, typeof(T));
+        if (steps == null)
+        {
+            if (!CircuitImage.TryDigest(circuit, PreparedBatches.MaxImageBytes, out ulong digest)) return false;
+            steps = Backend.Prepared.Find(circuit, digest, typeof(T));
+            if (steps == null)
+            {
+                _digest = digest;
+                _prepareNext = Backend.Prepared.SeenBefore(digest);
+                return false;
+            }
+        }
         BatchRunner.ReportReuse<T>(NQubits, steps.Length);
         BatchRunner.RunPrepared(Kernel, steps);
         return true;

@@ -46,6 +46,8 @@ public abstract unsafe class BackendState : IDisposable
     /// (kept from an earlier <see cref="Apply"/>), and returns true; returns false to have the circuit validated, decoded
     /// and applied as usual. The default keeps nothing. A backend that keeps prepared circuits keeps only those whose
     /// result depends on nothing but the records (no MEASURE: random numbers and classical bits are not in the image).
+    /// state_apply asks this first on every call; when it returns false, the <see cref="Apply"/> of the same call (if
+    /// any record is valid) follows, so a backend may pass what it learnt of the circuit here on to that Apply.
     /// </summary>
     public virtual bool TryApplyPrepared(QiboStateApplyArgs* args) => false;
 

@@ -60,12 +60,23 @@ public sealed unsafe class CircuitImage
         return true;
     }
 
+    // Four independent lanes: one chain of multiplies would take its latency per word, and a new circuit of a few
+    // thousand bytes pays for the digest on every call.
     private static ulong Digest(ulong h, ReadOnlySpan<byte> bytes)
     {
         ReadOnlySpan<ulong> words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ulong>(bytes);
-        foreach (ulong w in words) h = Mix(h, w);
-        for (int i = words.Length * sizeof(ulong); i < bytes.Length; i++) h = Mix(h, bytes[i]);
-        return Mix(h, (ulong)bytes.Length);
+        ulong a = h, b = h ^ 1, c = h ^ 2, d = h ^ 3;
+        int i = 0;
+        for (; i + 4 <= words.Length; i += 4)
+        {
+            a = Mix(a, words[i]);
+            b = Mix(b, words[i + 1]);
+            c = Mix(c, words[i + 2]);
+            d = Mix(d, words[i + 3]);
+        }
+        for (; i < words.Length; i++) a = Mix(a, words[i]);
+        for (int j = words.Length * sizeof(ulong); j < bytes.Length; j++) b = Mix(b, bytes[j]);
+        return Mix(Mix(Mix(Mix(a, b), c), d), (ulong)bytes.Length);
     }
 
     private static ulong Mix(ulong h, ulong value)

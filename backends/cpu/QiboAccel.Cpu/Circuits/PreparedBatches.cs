@@ -32,8 +32,9 @@ internal sealed unsafe class PreparedBatches
     private int _nextSeen;
     private readonly object _lock = new();
     private int _next;
+    private int _last;
 
-    private sealed record Entry(CircuitImage Image, Type Precision, BlockStep[] Steps);
+    private sealed record Entry(CircuitImage Image, ulong Digest, Type Precision, BlockStep[] Steps);
 
     /// <summary>
     /// Whether circuits on a state of <paramref name="nQubits"/> qubits may be prepared under
@@ -45,14 +46,34 @@ internal sealed unsafe class PreparedBatches
         && (!options.Blocking || nQubits <= blockQubits)
         && (options.Threads == 1 || (1L << nQubits) < options.ParallelThreshold);
 
-    /// <summary>The steps prepared for exactly <paramref name="circuit"/> on a state of this precision, or null.</summary>
-    public BlockStep[]? Find(QiboCircuit* circuit, Type precision)
+    /// <summary>
+    /// The steps prepared for exactly <paramref name="circuit"/> when it is the circuit found or added last (the common
+    /// case of a circuit applied again and again: one byte comparison, no digest), or null.
+    /// </summary>
+    public BlockStep[]? FindLast(QiboCircuit* circuit, Type precision)
     {
         lock (_lock)
         {
-            foreach (Entry? entry in _entries)
+            Entry? entry = _entries[_last];
+            return entry != null && entry.Precision == precision && entry.Image.Matches(circuit) ? entry.Steps : null;
+        }
+    }
+
+    /// <summary>
+    /// The steps prepared for exactly <paramref name="circuit"/> (whose <see cref="CircuitImage.TryDigest"/> is
+    /// <paramref name="digest"/>) on a state of this precision, or null. Only an entry with the same digest is compared
+    /// byte for byte: circuits that differ in one angle have the same counts and nearly the same bytes.
+    /// </summary>
+    public BlockStep[]? Find(QiboCircuit* circuit, ulong digest, Type precision)
+    {
+        lock (_lock)
+        {
+            for (int i = 0; i < _entries.Length; i++)
             {
-                if (entry != null && entry.Precision == precision && entry.Image.Matches(circuit)) return entry.Steps;
+                Entry? entry = _entries[i];
+                if (entry == null || entry.Digest != digest || entry.Precision != precision || !entry.Image.Matches(circuit)) continue;
+                _last = i;
+                return entry.Steps;
             }
         }
         return null;
@@ -73,12 +94,16 @@ internal sealed unsafe class PreparedBatches
         }
     }
 
-    /// <summary>Keeps <paramref name="steps"/> as the prepared form of the circuit <paramref name="image"/> copies.</summary>
-    public void Add(CircuitImage image, Type precision, BlockStep[] steps)
+    /// <summary>
+    /// Keeps <paramref name="steps"/> as the prepared form of the circuit <paramref name="image"/> copies, whose digest
+    /// is <paramref name="digest"/>.
+    /// </summary>
+    public void Add(CircuitImage image, ulong digest, Type precision, BlockStep[] steps)
     {
         lock (_lock)
         {
-            _entries[_next] = new Entry(image, precision, steps);
+            _entries[_next] = new Entry(image, digest, precision, steps);
+            _last = _next;
             _next = (_next + 1) % Capacity;
         }
     }
