@@ -23,19 +23,7 @@ public static unsafe class CircuitValidator
     public static List<DecodedOp> Decode(QiboStateApplyArgs* args, int stateQubits, BackendCapabilities capabilities, out BackendFault? error)
     {
         QiboCircuit* circuit = args->Circuit;
-        if (circuit == null) throw BackendFault.Invalid("state_apply: circuit is NULL");
-        if (circuit->StructSize < QiboCircuit.V1_0)
-            throw BackendFault.Invalid($"state_apply: circuit->struct_size {circuit->StructSize} is smaller than the ABI 1.0 size {QiboCircuit.V1_0}");
-        if (circuit->NQubits != (uint)stateQubits)
-            throw BackendFault.Invalid($"state_apply: the circuit is for {circuit->NQubits} qubits but the state has {stateQubits}");
-        if (circuit->OpSize < QiboOp.V1_0 || circuit->OpSize % 8 != 0)
-            throw BackendFault.Invalid($"state_apply: circuit->op_size {circuit->OpSize} must be at least {QiboOp.V1_0} and a multiple of 8");
-        if (circuit->NOps > 0 && circuit->Ops == null)
-            throw BackendFault.Invalid($"state_apply: circuit->ops is NULL but n_ops is {circuit->NOps}");
-        if (circuit->NQubitRefs > 0 && circuit->Qubits == null)
-            throw BackendFault.Invalid($"state_apply: circuit->qubits is NULL but n_qubit_refs is {circuit->NQubitRefs}");
-        if (circuit->NMatrixValues > 0 && circuit->Matrices == null)
-            throw BackendFault.Invalid($"state_apply: circuit->matrices is NULL but n_matrix_values is {circuit->NMatrixValues}");
+        CheckCircuit(circuit, stateQubits);
 
         var ops = new List<DecodedOp>((int)Math.Min(circuit->NOps, 1 << 16));
         long measures = 0;
@@ -49,6 +37,25 @@ public static unsafe class CircuitValidator
             if (op.Kind == QiboOpKind.Measure) measures++;
         }
         return ops;
+    }
+
+    // Apart from Decode, so that the formatting state of these messages does not widen the frame of the record loop.
+    /// <summary>The circuit-level checks (a problem there throws: nothing is applied).</summary>
+    private static void CheckCircuit(QiboCircuit* circuit, int stateQubits)
+    {
+        if (circuit == null) throw BackendFault.Invalid("state_apply: circuit is NULL");
+        if (circuit->StructSize < QiboCircuit.V1_0)
+            throw BackendFault.Invalid($"state_apply: circuit->struct_size {circuit->StructSize} is smaller than the ABI 1.0 size {QiboCircuit.V1_0}");
+        if (circuit->NQubits != (uint)stateQubits)
+            throw BackendFault.Invalid($"state_apply: the circuit is for {circuit->NQubits} qubits but the state has {stateQubits}");
+        if (circuit->OpSize < QiboOp.V1_0 || circuit->OpSize % 8 != 0)
+            throw BackendFault.Invalid($"state_apply: circuit->op_size {circuit->OpSize} must be at least {QiboOp.V1_0} and a multiple of 8");
+        if (circuit->NOps > 0 && circuit->Ops == null)
+            throw BackendFault.Invalid($"state_apply: circuit->ops is NULL but n_ops is {circuit->NOps}");
+        if (circuit->NQubitRefs > 0 && circuit->Qubits == null)
+            throw BackendFault.Invalid($"state_apply: circuit->qubits is NULL but n_qubit_refs is {circuit->NQubitRefs}");
+        if (circuit->NMatrixValues > 0 && circuit->Matrices == null)
+            throw BackendFault.Invalid($"state_apply: circuit->matrices is NULL but n_matrix_values is {circuit->NMatrixValues}");
     }
 
     /// <summary>
@@ -84,11 +91,13 @@ public static unsafe class CircuitValidator
         op = default;
         QiboCircuit* circuit = args->Circuit;
         QiboOpKind kind = record->Kind;
-        BackendFault Invalid(string what) => BackendFault.Invalid($"{Where(circuit, record, index)}: {what}", index);
-        BackendFault Unsupported(string what) => BackendFault.Unsupported($"{Where(circuit, record, index)}: {what}", index);
+        // Messages are FormattableStrings: formatted only on failure, so a valid record's check keeps a small frame
+        // (interpolated-string builders are stack structs the prologue would clear for every record).
+        BackendFault Invalid(FormattableString what) => BackendFault.Invalid($"{Where(circuit, record, index)}: {FormattableString.Invariant(what)}", index);
+        BackendFault Unsupported(FormattableString what) => BackendFault.Unsupported($"{Where(circuit, record, index)}: {FormattableString.Invariant(what)}", index);
 
         if (kind == QiboOpKind.Invalid)
-            return Invalid("kind 0 (QIBO_OP_INVALID) is always an error: a zeroed record?");
+            return Invalid($"kind 0 (QIBO_OP_INVALID) is always an error: a zeroed record?");
         if ((uint)kind >= (uint)QiboOpKind.KindCount)
             return Invalid($"kind {(uint)kind} is outside 0..127, the range of operation kinds");
         if (!capabilities.NativeOps.Contains(kind) || !OpNames.IsKnown(kind))
@@ -100,7 +109,7 @@ public static unsafe class CircuitValidator
         switch (kind)
         {
             case QiboOpKind.Matrix or QiboOpKind.Diagonal:
-                if (nTargets == 0) return Invalid("needs at least one target");
+                if (nTargets == 0) return Invalid($"needs at least one target");
                 break;
             case QiboOpKind.Measure:
                 if (nTargets != 1) return Invalid($"takes 1 target, got {nTargets}");
@@ -123,8 +132,7 @@ public static unsafe class CircuitValidator
         for (ulong j = 0; j < count; j++)
         {
             uint qubit = circuit->Qubits[offset + j];
-            string role = j < nTargets ? "target" : "control";
-            if (qubit >= (uint)n) return Invalid($"{role} qubit {qubit} is out of range for a {n}-qubit state");
+            if (qubit >= (uint)n) return Invalid($"{(j < nTargets ? "target" : "control")} qubit {qubit} is out of range for a {n}-qubit state");
             if ((seen & (1UL << (int)qubit)) != 0) return Invalid($"qubit {qubit} appears more than once");
             seen |= 1UL << (int)qubit;
             int bit = n - 1 - (int)qubit;

@@ -63,6 +63,7 @@ internal sealed unsafe class Communicator
         if (MpiShim.Init(&rank, &size, &nodeRanks, error, ErrorBytes) != 0)
             throw BackendFault.Device($"the mpi mode could not start MPI: {Text(error)}");
         byte* version = stackalloc byte[256];
+        version[0] = 0;
         MpiShim.LibraryVersion(version, 256);
         return new Communicator(rank, size, Math.Max(1, nodeRanks), Text(version));
     }
@@ -74,6 +75,7 @@ internal sealed unsafe class Communicator
     public void AllreduceMin(Span<long> values)
     {
         byte* error = stackalloc byte[ErrorBytes];
+        error[0] = 0;
         fixed (long* v = values) Check(MpiShim.AllreduceMinInt64(v, values.Length, error, ErrorBytes), error);
     }
 
@@ -81,6 +83,7 @@ internal sealed unsafe class Communicator
     public void AllreduceSum(double* values, long count)
     {
         byte* error = stackalloc byte[ErrorBytes];
+        error[0] = 0;
         Check(MpiShim.AllreduceSumDouble(values, count, error, ErrorBytes), error);
     }
 
@@ -88,6 +91,7 @@ internal sealed unsafe class Communicator
     public void Broadcast(void* data, long bytes, int root)
     {
         byte* error = stackalloc byte[ErrorBytes];
+        error[0] = 0;
         Check(MpiShim.Bcast(data, bytes, root, error, ErrorBytes), error);
     }
 
@@ -95,6 +99,7 @@ internal sealed unsafe class Communicator
     public void SendReceive(void* send, void* receive, long bytes, int partner)
     {
         byte* error = stackalloc byte[ErrorBytes];
+        error[0] = 0;
         Check(MpiShim.SendRecv(send, receive, bytes, partner, error, ErrorBytes), error);
     }
 
