@@ -38,8 +38,169 @@ internal static unsafe class DiagonalKernel
 
         public readonly void Visit<TV, TOps>() where TV : unmanaged where TOps : struct, IVecOps<TV, T>
         {
+            var entries = new ReadOnlySpan<double>(Diagonal, 2 << Targets.Length);
+            int lone = LoneEntry(entries);
+            if (lone == -1) return; // the identity
+            if (lone >= 0)
+            {
+                var phase = new PhaseJob<T, TV, TOps>(State, Targets, Controls, lone, entries[2 * lone], entries[2 * lone + 1]);
+                State.Run(phase, phase.Parts, phase.Amplitudes);
+                return;
+            }
             var job = new Job<T, TV, TOps>(State, Targets, Controls, Diagonal);
             State.Run(job, job.Parts, job.Amplitudes);
+        }
+    }
+
+    /// <summary>The index of the only entry of <paramref name="diagonal"/> that is not 1; -1 when none is, -2 when several are.</summary>
+    private static int LoneEntry(ReadOnlySpan<double> diagonal)
+    {
+        int lone = -1;
+        for (int e = 0; e < diagonal.Length / 2; e++)
+        {
+            if (diagonal[2 * e] == 1 && diagonal[2 * e + 1] == 0) continue;
+            if (lone >= 0) return -2;
+            lone = e;
+        }
+        return lone;
+    }
+
+    /// <summary>
+    /// A diagonal with one entry that is not 1 (phase gates: Z S T U1, controlled or not, CZ, CU1): the amplitudes whose
+    /// controls are 1 and targets match the entry's index are multiplied by it. Its fixed bits are set to those values,
+    /// so the walk visits only the changed amplitudes, and the coefficient stays in registers across runs. The job
+    /// holds no references: a 10-qubit circuit builds one per phase gate, and a job with references is cleared and
+    /// copied with write barriers on its way to the run.
+    /// </summary>
+    private readonly struct PhaseJob<T, TV, TOps> : IRangeJob
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TV : unmanaged
+        where TOps : struct, IVecOps<TV, T>
+    {
+        private readonly T* _data;
+        private readonly BitInserter _inserter;
+        private readonly long _streamOffset;
+        private readonly bool _complex;
+        private readonly TV _r, _i;
+
+        public PhaseJob(in KernelState<T> state, int[] targets, int[] controls, int entry, double re, double im)
+        {
+            int laneBits = TOps.LaneBits, lanes = 1 << laneBits, k = targets.Length;
+            _data = state.Data;
+            Span<int> fixedBits = stackalloc int[controls.Length + k];
+            int nFixed = 0, laneMask = 0, laneValue = 0;
+            long values = 0;
+            foreach (int c in controls)
+            {
+                if (c < laneBits)
+                {
+                    laneMask |= 1 << c;
+                    laneValue |= 1 << c;
+                    continue;
+                }
+                fixedBits[nFixed++] = c - laneBits;
+                values |= 1L << (c - laneBits);
+            }
+            for (int i = 0; i < k; i++)
+            {
+                int bit = (entry >> (k - 1 - i)) & 1; // the first target is the entry index's most significant bit
+                if (targets[i] < laneBits)
+                {
+                    laneMask |= 1 << targets[i];
+                    laneValue |= bit << targets[i];
+                    continue;
+                }
+                fixedBits[nFixed++] = targets[i] - laneBits;
+                values |= (long)bit << (targets[i] - laneBits);
+            }
+            _inserter = new BitInserter(fixedBits[..nFixed], values);
+            long total = 1L << (state.NQubits - laneBits - nFixed);
+            _streamOffset = StreamSplit.Offset(_inserter, total, laneBits + 1);
+            Parts = _streamOffset != 0 ? total / 2 : total;
+            Amplitudes = total << laneBits;
+
+            // Per lane: the entry where the lane's in-vector controls and targets match, 1 elsewhere.
+            int w = 2 * lanes;
+            Span<T> rAndI = stackalloc T[2 * w];
+            for (int j = 0; j < lanes; j++)
+            {
+                bool on = (j & laneMask) == laneValue;
+                double lr = on ? re : 1, li = on ? im : 0;
+                rAndI[2 * j] = rAndI[2 * j + 1] = T.CreateTruncating(lr);
+                rAndI[w + 2 * j] = T.CreateTruncating(-li);
+                rAndI[w + 2 * j + 1] = T.CreateTruncating(li);
+            }
+            fixed (T* c = rAndI)
+            {
+                _r = TOps.Load(c);
+                _i = TOps.Load(c + w);
+            }
+            _complex = im != 0;
+        }
+
+        public long Parts { get; }
+
+        public long Amplitudes { get; }
+
+        public void Run(int chunk, long begin, long end)
+        {
+            if (_streamOffset != 0) Run<TwoStreams>(begin, end);
+            else Run<OneStream>(begin, end);
+        }
+
+        private void Run<TS>(long begin, long end) where TS : struct, IStreams
+        {
+            var body = new PhaseBody<T, TV, TOps, TS> { W = 2 << TOps.LaneBits, Second = _streamOffset, Complex = _complex, R = _r, I = _i };
+            IndexRuns.Walk(_inserter, BlockContext.Resolve(_data), TOps.LaneBits + 1, begin, end, ref body);
+        }
+    }
+
+    /// <summary>A run multiplied by a (per-lane) coefficient (R, I): <see cref="MultiplyRun"/> at the run itself.</summary>
+    private struct PhaseBody<T, TV, TOps, TS> : IRunBody<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TV : unmanaged
+        where TOps : struct, IVecOps<TV, T>
+        where TS : struct, IStreams
+    {
+        public int W;
+        public long Second;
+        public bool Complex;
+        public TV R, I;
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public readonly void Run(T* run, long count) => MultiplyRun<T, TV, TOps, TS>(run, count, W, Second, R, I, Complex);
+    }
+
+    /// <summary>
+    /// Multiplies <paramref name="count"/> units from <paramref name="p"/> (and, with two streams, from
+    /// <paramref name="p"/> + <paramref name="second"/>) by the per-lane coefficient (R, I); a real one skips the shuffle.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void MultiplyRun<T, TV, TOps, TS>(T* p, long count, int w, long second, TV r, TV i, bool complex)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TV : unmanaged
+        where TOps : struct, IVecOps<TV, T>
+        where TS : struct, IStreams
+    {
+        T* stop = p + count * w;
+        if (!complex)
+        {
+            for (; p < stop; p += w)
+            {
+                TOps.Store(p, TOps.Mul(r, TOps.Load(p)));
+                if (TS.Dual) TOps.Store(p + second, TOps.Mul(r, TOps.Load(p + second)));
+            }
+            return;
+        }
+        for (; p < stop; p += w)
+        {
+            TV v = TOps.Load(p);
+            TOps.Store(p, TOps.MulAdd(r, v, TOps.Mul(i, TOps.SwapReIm(v))));
+            if (TS.Dual)
+            {
+                TV u = TOps.Load(p + second);
+                TOps.Store(p + second, TOps.MulAdd(r, u, TOps.Mul(i, TOps.SwapReIm(u))));
+            }
         }
     }
 
@@ -65,13 +226,11 @@ internal static unsafe class DiagonalKernel
         private readonly int _lowControls;
         private readonly double[]? _diagonal;  // wide mode only (the table holds what table mode needs)
         private readonly ActivePattern[] _active; // table mode, two or more: the patterns whose coefficient is not 1
-        private readonly T[]? _table;          // per pattern: R and I vectors; null with one active pattern or in wide mode
+        private readonly T[]? _table;          // per pattern: R and I vectors; null in wide mode or when no pattern is active
         private readonly bool _wide;
-        private readonly ActivePattern _one;   // the only active pattern (phase gates): its vectors kept in the job
-        private readonly TV _oneR, _oneI;
 
-        // A 10-qubit circuit costs its allocations more than its arithmetic: a phase gate's job (one active pattern)
-        // allocates nothing, and the caller's entries are read in place while the job is built.
+        // Diagonals with one entry that is not 1 go to PhaseJob; this one takes two or more (RZ, RZZ, DIAGONAL, fused
+        // diagonals). The caller's entries are read in place while the job is built.
         public Job(in KernelState<T> state, int[] targets, int[] controls, double* diagonal)
         {
             int laneBits = TOps.LaneBits, w = 2 << laneBits, shift = laneBits + 1;
@@ -110,51 +269,14 @@ internal static unsafe class DiagonalKernel
                 return;
             }
             Span<T> scratch = stackalloc T[2 * w];
-            // Phase gates (U1, CU1, CZ, S, T, ...) have one entry that is not 1: its pattern is the only active one,
-            // found without filling every pattern's coefficients.
-            int lone = LoneEntry(entries);
-            if (lone == -1)
-            {
-                _one = new ActivePattern { Offset = -1 };
-                return;
-            }
-            if (lone >= 0)
-            {
-                long pattern = PatternOf(lone);
-                byte kind = Fill(pattern, scratch, entries);
-                fixed (T* c = scratch)
-                {
-                    _oneR = TOps.Load(c);
-                    _oneI = TOps.Load(c + w);
-                }
-                _one = kind == 0 ? new ActivePattern { Offset = -1 } : new ActivePattern { Offset = PatternOffset(pattern) << shift, Complex = kind == 2 };
-                return;
-            }
-            int patterns = 1 << _nHigh, count = 0, last = -1;
+            int patterns = 1 << _nHigh, count = 0;
             Span<byte> kinds = stackalloc byte[patterns];
             for (int p = 0; p < patterns; p++)
             {
                 kinds[p] = Fill(p, scratch, entries);
-                if (kinds[p] == 0) continue;
-                count++;
-                last = p;
+                if (kinds[p] != 0) count++;
             }
-            if (count == 1)
-            {
-                Fill(last, scratch, entries);
-                fixed (T* c = scratch)
-                {
-                    _oneR = TOps.Load(c);
-                    _oneI = TOps.Load(c + w);
-                }
-                _one = new ActivePattern { Offset = PatternOffset(last) << shift, Complex = kinds[last] == 2 };
-                return;
-            }
-            if (count == 0)
-            {
-                _one = new ActivePattern { Offset = -1 };
-                return;
-            }
+            if (count == 0) return; // the entries that are not 1 lie in lanes whose controls are 0
             _table = new T[patterns * 2 * w];
             _active = new ActivePattern[count];
             for (int p = 0, a = 0; p < patterns; p++)
@@ -168,30 +290,6 @@ internal static unsafe class DiagonalKernel
         public long Parts { get; }
 
         public long Amplitudes { get; }
-
-        /// <summary>The index of the only entry of <paramref name="diagonal"/> that is not 1; -1 when none is, -2 when several are.</summary>
-        private static int LoneEntry(ReadOnlySpan<double> diagonal)
-        {
-            int lone = -1;
-            for (int e = 0; e < diagonal.Length / 2; e++)
-            {
-                if (diagonal[2 * e] == 1 && diagonal[2 * e + 1] == 0) continue;
-                if (lone >= 0) return -2;
-                lone = e;
-            }
-            return lone;
-        }
-
-        /// <summary>The high-target pattern of diagonal entry <paramref name="entry"/> (its bits at the high targets, first = MSB).</summary>
-        private readonly long PatternOf(int entry)
-        {
-            long pattern = 0;
-            for (int i = 0, k = _targets.Length; i < k; i++)
-            {
-                if ((_highMask & (1L << i)) != 0) pattern = (pattern << 1) | (long)((entry >> (k - 1 - i)) & 1);
-            }
-            return pattern;
-        }
 
         /// <summary>Unit offset of high-target pattern <paramref name="pattern"/> (first high target = MSB).</summary>
         private long PatternOffset(long pattern)
@@ -253,14 +351,7 @@ internal static unsafe class DiagonalKernel
 
         private void RunTable<TS>(long begin, long end) where TS : struct, IStreams
         {
-            if (_table == null)
-            {
-                if (_one.Offset < 0) return; // every pattern is the identity
-                // One pattern (a phase gate, controlled or not): its coefficient stays in registers across runs.
-                var one = new OnePatternBody<TS> { W = 2 << TOps.LaneBits, Second = _streamOffset, Offset = _one.Offset, Complex = _one.Complex, R = _oneR, I = _oneI };
-                IndexRuns.Walk(_inserter, BlockContext.Resolve(_data), TOps.LaneBits + 1, begin, end, ref one);
-                return;
-            }
+            if (_table == null) return; // every pattern is the identity
             fixed (T* table = _table)
             fixed (ActivePattern* active = _active)
             {
@@ -297,48 +388,7 @@ internal static unsafe class DiagonalKernel
                 {
                     ActivePattern* pattern = Active + a;
                     T* c = Table + pattern->Table;
-                    MultiplyRun<TS>(run + pattern->Offset, count, w, second, TOps.Load(c), TOps.Load(c + w), pattern->Complex);
-                }
-            }
-        }
-
-        /// <summary>The one active pattern's run multiplied by its (per-lane) coefficient.</summary>
-        private struct OnePatternBody<TS> : IRunBody<T> where TS : struct, IStreams
-        {
-            public int W;
-            public long Second, Offset;
-            public bool Complex;
-            public TV R, I;
-
-            [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            public readonly void Run(T* run, long count) => MultiplyRun<TS>(run + Offset, count, W, Second, R, I, Complex);
-        }
-
-        /// <summary>
-        /// Multiplies <paramref name="count"/> units from <paramref name="p"/> (and, with two streams, from
-        /// <paramref name="p"/> + <paramref name="second"/>) by the per-lane coefficient (R, I); a real one skips the shuffle.
-        /// </summary>
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void MultiplyRun<TS>(T* p, long count, int w, long second, TV r, TV i, bool complex) where TS : struct, IStreams
-        {
-            T* stop = p + count * w;
-            if (!complex)
-            {
-                for (; p < stop; p += w)
-                {
-                    TOps.Store(p, TOps.Mul(r, TOps.Load(p)));
-                    if (TS.Dual) TOps.Store(p + second, TOps.Mul(r, TOps.Load(p + second)));
-                }
-                return;
-            }
-            for (; p < stop; p += w)
-            {
-                TV v = TOps.Load(p);
-                TOps.Store(p, TOps.MulAdd(r, v, TOps.Mul(i, TOps.SwapReIm(v))));
-                if (TS.Dual)
-                {
-                    TV u = TOps.Load(p + second);
-                    TOps.Store(p + second, TOps.MulAdd(r, u, TOps.Mul(i, TOps.SwapReIm(u))));
+                    MultiplyRun<T, TV, TOps, TS>(run + pattern->Offset, count, w, second, TOps.Load(c), TOps.Load(c + w), pattern->Complex);
                 }
             }
         }
