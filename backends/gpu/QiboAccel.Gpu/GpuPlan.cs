@@ -86,7 +86,7 @@ internal sealed unsafe class GpuPlan
     {
         _n = n;
         _denseCost = denseCost;
-        List<DecodedOp> ops = options.Fusion ? SingleQubitFusion.Fuse(CollectionsMarshalSpan(input), _keep) : input;
+        List<DecodedOp> ops = options.Fusion ? SingleQubitFusion.Fuse(CollectionsMarshalSpan(input), _keep) ?? input : input;
         int afterSingle = ops.Count;
         int fused = 0;
         if (options.Fusion) ops = GroupFusion.Fuse(ops, options.FusionQubits, _denseCost, _keep, out fused);

@@ -183,7 +183,7 @@ public static unsafe class CircuitValidator
             Targets = targets,
             Controls = controls,
             Matrix = matrix,
-            Params = [record->Params[0], record->Params[1], record->Params[2], record->Params[3]],
+            ParamValues = (double*)&record->Params,
             Cbit = cbit,
             RandomIndex = measures,
         };

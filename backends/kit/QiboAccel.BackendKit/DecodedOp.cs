@@ -23,8 +23,16 @@ public readonly unsafe struct DecodedOp
     /// <summary>The record's matrix (interleaved complex128) for MATRIX, DIAGONAL and GENERALIZED_FSIM; else NULL.</summary>
     public double* Matrix { get; init; }
 
-    /// <summary>params[0..3].</summary>
-    public required double[] Params { get; init; }
+    /// <summary>
+    /// The record's params[0..3] (pointing into the caller's circuit like <see cref="Matrix"/>, so decoding a record
+    /// allocates no array for them); NULL for operations a backend makes itself, whose <see cref="Params"/> are zeros.
+    /// </summary>
+    public double* ParamValues { get; init; }
+
+    /// <summary>params[0..3]: the record's, or four zeros when <see cref="ParamValues"/> is NULL.</summary>
+    public ReadOnlySpan<double> Params => ParamValues == null ? NoParams : new ReadOnlySpan<double>(ParamValues, 4);
+
+    private static ReadOnlySpan<double> NoParams => [0, 0, 0, 0];
 
     /// <summary>MEASURE: classical bit to write, or -1.</summary>
     public int Cbit { get; init; }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using QiboAccel.Abi;
 using QiboAccel.BackendKit.Planning;
 using QiboAccel.Cpu.Kernels;
@@ -113,26 +114,29 @@ internal static unsafe class BatchRunner
             return;
         }
         var keep = new List<double[]>();
-        List<DecodedOp> ops = options.Fusion ? SingleQubitFusion.Fuse(input, keep) : [.. input];
-        int afterSingle = ops.Count, fused = 0;
+        // 1-qubit fusion gives null when it changes nothing: the input is then the fused batch, and is not copied.
+        List<DecodedOp>? ops = options.Fusion ? SingleQubitFusion.Fuse(input, keep) : null;
+        int afterSingle = ops?.Count ?? input.Length, groups = 0;
         // On a small state, planning a group costs more than applying its gates one by one.
         if (options.Fusion && options.FusionQubits >= 2 && (options.FuseAlways || state.NQubits >= MinGroupFusionQubits))
-            ops = GroupFusion.Fuse(ops, options.FusionQubits, options.FuseAlways ? null : DenseCost, keep, out fused);
+            ops = GroupFusion.Fuse(ops ?? [.. input], options.FusionQubits, options.FuseAlways ? null : DenseCost, keep, out groups);
+        ReadOnlySpan<DecodedOp> fused = ops != null ? CollectionsMarshal.AsSpan(ops) : input;
         int blockQubits = BlockQubits<T>(options);
         int l1Qubits = options.L1Qubits >= 0 ? options.L1Qubits : DefaultL1Qubits<T>();
         if (!options.Blocking || state.NQubits <= blockQubits)
         {
             // The whole state fits in one block: nothing to plan, every operation is its own pass.
-            if (s_verbose) Report(state, options, input.Length, afterSingle, ops.Count, fused, $"{ops.Count} single-op passes", blockQubits);
-            foreach (ref readonly DecodedOp op in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ops)) Guarded(state, op, randoms, cbits);
+            if (s_verbose) Report(state, options, input.Length, afterSingle, fused.Length, groups, $"{fused.Length} single-op passes", blockQubits);
+            foreach (ref readonly DecodedOp op in fused) Guarded(state, op, randoms, cbits);
             GC.KeepAlive(keep);
             return;
         }
+        ops ??= [.. input];
         List<PlannedPass> plan = Planner.Plan(ops, state.NQubits, blockQubits, RunBits(blockQubits));
         if (s_verbose)
         {
             int blocked = plan.Count(p => p.Blocked);
-            Report(state, options, input.Length, afterSingle, ops.Count, fused, $"{plan.Count} passes ({blocked} blocked, {plan.Count - blocked} single-op)", blockQubits);
+            Report(state, options, input.Length, afterSingle, ops.Count, groups, $"{plan.Count} passes ({blocked} blocked, {plan.Count - blocked} single-op)", blockQubits);
         }
         foreach (PlannedPass pass in plan)
         {

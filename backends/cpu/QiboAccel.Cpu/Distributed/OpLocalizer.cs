@@ -106,7 +106,6 @@ internal sealed unsafe class OpLocalizer(QubitLayout layout, int rankBits)
         Kind = QiboOpKind.Swap,
         Targets = [p, q],
         Controls = [],
-        Params = [0, 0, 0, 0],
         Cbit = -1,
     };
 
@@ -155,7 +154,6 @@ internal sealed unsafe class OpLocalizer(QubitLayout layout, int rankBits)
         Targets = targets,
         Controls = controls,
         Matrix = (double*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(entries)),
-        Params = [0, 0, 0, 0],
         Cbit = -1,
     };
 }

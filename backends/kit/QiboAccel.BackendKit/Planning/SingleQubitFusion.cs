@@ -15,12 +15,12 @@ namespace QiboAccel.BackendKit.Planning;
 public static unsafe class SingleQubitFusion
 {
     /// <summary>
-    /// The fused batch. New matrices live in pinned arrays added to <paramref name="keep"/>: keep it alive while the
-    /// returned operations are in use.
+    /// The fused batch, or null when fusion leaves <paramref name="input"/> as it is (nothing merged, dropped or
+    /// moved: the input is then the fused batch). New matrices live in pinned arrays added to <paramref name="keep"/>:
+    /// keep it alive while the returned operations are in use.
     /// </summary>
-    public static List<DecodedOp> Fuse(ReadOnlySpan<DecodedOp> input, List<double[]> keep)
+    public static List<DecodedOp>? Fuse(ReadOnlySpan<DecodedOp> input, List<double[]> keep)
     {
-        var output = new List<DecodedOp>(input.Length);
         // Per-bit tables as long as the highest bit used, not 64: a small circuit's fusion should not cost kilobytes.
         int bits = 0;
         foreach (ref readonly DecodedOp op in input)
@@ -28,74 +28,103 @@ public static unsafe class SingleQubitFusion
             foreach (int t in op.Targets) bits = Math.Max(bits, t + 1);
             foreach (int c in op.Controls) bits = Math.Max(bits, c + 1);
         }
-        // Per bit: the first pending gate, how many are pending, and (from the second on) their 2x2 product in
-        // products[4 * bit ..]. A lone gate is passed on as it came, so its matrix is never built.
-        var state = new Pending(new DecodedOp[bits], new int[bits], new Complex[4 * bits], output, keep);
+        var fuser = new Fuser(input, bits, keep);
         Span<Complex> m = stackalloc Complex[4];
         foreach (ref readonly DecodedOp op in input)
         {
             if (op.Kind == QiboOpKind.I) continue;
             if (op.Kind == QiboOpKind.Measure)
             {
-                for (int b = 0; b < bits; b++) state.Flush(b);
-                output.Add(op);
+                for (int b = 0; b < bits; b++) fuser.Flush(b);
+                fuser.Emit(op);
                 continue;
             }
             if (op.Targets.Length == 1 && op.Controls.Length == 0)
             {
-                int bit = op.Targets[0];
-                state.Add(bit, op, m);
+                fuser.Add(op.Targets[0], op, m);
                 continue;
             }
             // A diagonal operation (CZ, CU1, RZZ, DIAGONAL, ...) commutes with a pending diagonal 1-qubit product on its
             // qubits (T, S, RZ, ...), which may then wait for the next 1-qubit gate there: the T gates of a random circuit
             // merge into its dense gates across the CZs between them instead of costing a pass each.
             bool diagonal = OpMatrix.IsDiagonal(op);
-            foreach (int t in op.Targets) state.FlushUnlessCommuting(t, diagonal, m);
-            foreach (int c in op.Controls) state.FlushUnlessCommuting(c, diagonal, m);
-            output.Add(op);
+            foreach (int t in op.Targets) fuser.FlushUnlessCommuting(t, diagonal, m);
+            foreach (int c in op.Controls) fuser.FlushUnlessCommuting(c, diagonal, m);
+            fuser.Emit(op);
         }
-        for (int b = 0; b < bits; b++) state.Flush(b);
-        return output;
+        for (int b = 0; b < bits; b++) fuser.Flush(b);
+        return fuser.Result();
     }
 
-    /// <summary>The pending 1-qubit products of <see cref="Fuse"/>, per bit.</summary>
-    private readonly struct Pending(DecodedOp[] first, int[] count, Complex[] products, List<DecodedOp> output, List<double[]> keep)
+    /// <summary>
+    /// The pending 1-qubit products of <see cref="Fuse"/> per bit (the first pending gate, how many are pending, and
+    /// from the second on their 2x2 product in products[4 * bit ..]: a lone gate is passed on as it came, so its matrix
+    /// is never built), and the output, copied only from the first operation that differs from the input's at the same
+    /// position: a batch fusion leaves as it is (a QFT, whose 1-qubit gates stand alone) costs no copy.
+    /// </summary>
+    private ref struct Fuser(ReadOnlySpan<DecodedOp> input, int bits, List<double[]> keep)
     {
-        public void Add(int bit, in DecodedOp op, Span<Complex> m)
+        private readonly ReadOnlySpan<DecodedOp> _input = input;
+        private readonly DecodedOp[] _first = new DecodedOp[bits];
+        private readonly int[] _count = new int[bits];
+        private readonly Complex[] _products = new Complex[4 * bits];
+        private List<DecodedOp>? _copy;
+        private int _same;
+
+        public void Emit(in DecodedOp op)
         {
-            if (count[bit] == 0)
+            if (_copy == null)
             {
-                first[bit] = op;
-                count[bit] = 1;
+                // The same operation as the input's here: decoded once, its target array is its own (a fused one's
+                // is new).
+                if (_same < _input.Length && _input[_same].Index == op.Index && ReferenceEquals(_input[_same].Targets, op.Targets))
+                {
+                    _same++;
+                    return;
+                }
+                _copy = new List<DecodedOp>(_input.Length);
+                _copy.AddRange(_input[.._same]);
+            }
+            _copy.Add(op);
+        }
+
+        public readonly List<DecodedOp>? Result() =>
+            _copy ?? (_same == _input.Length ? null : new List<DecodedOp>(_input[.._same].ToArray()));
+
+        public void Add(int bit, in DecodedOp op, scoped Span<Complex> m)
+        {
+            if (_count[bit] == 0)
+            {
+                _first[bit] = op;
+                _count[bit] = 1;
                 return;
             }
-            Span<Complex> product = products.AsSpan(4 * bit, 4);
-            if (count[bit] == 1) Write(first[bit], product);
+            Span<Complex> product = _products.AsSpan(4 * bit, 4);
+            if (_count[bit] == 1) Write(_first[bit], product);
             Write(op, m);
             Multiply(m, product);
-            count[bit]++;
+            _count[bit]++;
         }
 
         public void Flush(int bit)
         {
-            if (count[bit] == 0) return;
-            if (count[bit] == 1) output.Add(first[bit]);
-            else if (!IsIdentity(products.AsSpan(4 * bit, 4))) output.Add(MatrixOp([bit], products.AsSpan(4 * bit, 4), first[bit].Index, keep));
-            count[bit] = 0;
-            first[bit] = default;
+            if (_count[bit] == 0) return;
+            if (_count[bit] == 1) Emit(_first[bit]);
+            else if (!IsIdentity(_products.AsSpan(4 * bit, 4))) Emit(MatrixOp([bit], _products.AsSpan(4 * bit, 4), _first[bit].Index, keep));
+            _count[bit] = 0;
+            _first[bit] = default;
         }
 
-        public void FlushUnlessCommuting(int bit, bool diagonal, Span<Complex> m)
+        public void FlushUnlessCommuting(int bit, bool diagonal, scoped Span<Complex> m)
         {
-            if (!diagonal || (count[bit] > 0 && !IsDiagonal(bit, m))) Flush(bit);
+            if (!diagonal || (_count[bit] > 0 && !IsDiagonal(bit, m))) Flush(bit);
         }
 
         /// <summary>Whether the pending product on <paramref name="bit"/> (at least one gate) is diagonal.</summary>
-        private bool IsDiagonal(int bit, Span<Complex> m)
+        private readonly bool IsDiagonal(int bit, scoped Span<Complex> m)
         {
-            if (count[bit] == 1) Write(first[bit], m);
-            else products.AsSpan(4 * bit, 4).CopyTo(m);
+            if (_count[bit] == 1) Write(_first[bit], m);
+            else _products.AsSpan(4 * bit, 4).CopyTo(m);
             return m[1] == Complex.Zero && m[2] == Complex.Zero;
         }
     }
@@ -151,7 +180,6 @@ public static unsafe class SingleQubitFusion
             Targets = targets,
             Controls = [],
             Matrix = (double*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(data)),
-            Params = [0, 0, 0, 0],
             Cbit = -1,
         };
     }
