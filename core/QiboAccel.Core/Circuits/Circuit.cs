@@ -39,10 +39,23 @@ public sealed class Circuit
     public IReadOnlyList<Parameter> Parameters => _parameters;
 
     /// <summary>True when some gate depends on a symbolic parameter: bind values before running.</summary>
-    public bool IsParametrized => _operations.Any(o => (o is Conditional c ? c.Body : o) is Gate { IsSymbolic: true });
+    public bool IsParametrized => _symbolicGates > 0;
 
     /// <summary>True when some operation is a measurement (possibly under a condition).</summary>
-    public bool HasMeasurements => _operations.Any(o => (o is Conditional c ? c.Body : o) is Measurement);
+    public bool HasMeasurements => _measurements > 0;
+
+    // Counted as operations are appended (operations are immutable): every execution asks, and scanning a small
+    // circuit's operations for them showed in its profile.
+    private int _symbolicGates, _measurements;
+
+    /// <summary>Appends <paramref name="operation"/> to the list and counts what <see cref="IsParametrized"/> and <see cref="HasMeasurements"/> report.</summary>
+    private void Append(Operation operation)
+    {
+        Operation inner = operation is Conditional c ? c.Body : operation;
+        if (inner is Gate { IsSymbolic: true }) _symbolicGates++;
+        else if (inner is Measurement) _measurements++;
+        _operations.Add(operation);
+    }
 
     /// <summary>Declares a classical register after the existing ones.</summary>
     public ClassicalRegister AddClassicalRegister(string name, int size)
@@ -114,7 +127,7 @@ public sealed class Circuit
             Operation op = _operations[i];
             Operation mapped = op is Conditional c ? new Conditional(c.Register, c.Value, map(i, c.Body)) : map(i, op);
             if ((mapped is Conditional mc ? mc.Body : mapped) is Gate { IsSymbolic: true } g) copy.AdoptParameters(g);
-            copy._operations.Add(mapped);
+            copy.Append(mapped);
         }
         return copy;
     }
@@ -150,7 +163,7 @@ public sealed class Circuit
             }
         }
         if (inner is Gate { IsSymbolic: true } symbolic) AdoptParameters(symbolic);
-        _operations.Add(operation);
+        Append(operation);
         return this;
     }
 
