@@ -23,6 +23,39 @@ public static class OpMatrices
         or QiboOpKind.S or QiboOpKind.Sdg or QiboOpKind.T or QiboOpKind.Tdg or QiboOpKind.RZ or QiboOpKind.U1
         or QiboOpKind.RZZ;
 
+    /// <summary>
+    /// For the phase kinds, whose matrix is diag(1, <paramref name="phase"/>) (Z S SDG T TDG U1): true and the phase,
+    /// exactly as <see cref="Write"/> builds it; false for every other kind. Backends apply these (controlled or not)
+    /// to the amplitudes with the target at 1 only, without building the matrix.
+    /// </summary>
+    public static bool TryPhase(QiboOpKind kind, ReadOnlySpan<double> p, out Complex phase)
+    {
+        switch (kind)
+        {
+            case QiboOpKind.Z:
+                phase = -1;
+                return true;
+            case QiboOpKind.S:
+                phase = Complex.ImaginaryOne;
+                return true;
+            case QiboOpKind.Sdg:
+                phase = -Complex.ImaginaryOne;
+                return true;
+            case QiboOpKind.T:
+                phase = Complex.FromPolarCoordinates(1, Math.PI / 4);
+                return true;
+            case QiboOpKind.Tdg:
+                phase = Complex.FromPolarCoordinates(1, -Math.PI / 4);
+                return true;
+            case QiboOpKind.U1:
+                phase = Complex.FromPolarCoordinates(1, p[0]);
+                return true;
+            default:
+                phase = default;
+                return false;
+        }
+    }
+
     /// <summary>True for the kinds this table defines (every unitary kind of ABI 1.0 except MATRIX/DIAGONAL).</summary>
     public static bool IsFixed(QiboOpKind kind) => kind is >= QiboOpKind.I and <= QiboOpKind.RZZ;
 
@@ -61,21 +94,6 @@ public static class OpMatrices
             case QiboOpKind.Y:
                 Set(m, 0, -i, i, 0);
                 return;
-            case QiboOpKind.Z:
-                Set(m, 1, 0, 0, -1);
-                return;
-            case QiboOpKind.S:
-                Set(m, 1, 0, 0, i);
-                return;
-            case QiboOpKind.Sdg:
-                Set(m, 1, 0, 0, -i);
-                return;
-            case QiboOpKind.T:
-                Set(m, 1, 0, 0, Complex.FromPolarCoordinates(1, Math.PI / 4));
-                return;
-            case QiboOpKind.Tdg:
-                Set(m, 1, 0, 0, Complex.FromPolarCoordinates(1, -Math.PI / 4));
-                return;
             case QiboOpKind.SX:
                 Set(m, (1 + i) / 2, (1 - i) / 2, (1 - i) / 2, (1 + i) / 2);
                 return;
@@ -97,8 +115,9 @@ public static class OpMatrices
             case QiboOpKind.RZ:
                 Set(m, Complex.FromPolarCoordinates(1, -p[0] / 2), 0, 0, Complex.FromPolarCoordinates(1, p[0] / 2));
                 return;
-            case QiboOpKind.U1:
-                Set(m, 1, 0, 0, Complex.FromPolarCoordinates(1, p[0]));
+            case QiboOpKind.Z or QiboOpKind.S or QiboOpKind.Sdg or QiboOpKind.T or QiboOpKind.Tdg or QiboOpKind.U1:
+                TryPhase(kind, p, out Complex phase);
+                Set(m, 1, 0, 0, phase);
                 return;
             case QiboOpKind.U2:
             {

@@ -83,6 +83,28 @@ public class GateMatrixTests
         }
     }
 
+    /// <summary>
+    /// <see cref="OpMatrices.TryPhase"/> (backends apply phase gates from it without building the matrix) answers for
+    /// exactly the gates whose reference matrix on their target is diag(1, x) with x not 1, and gives that x.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void TryPhaseGivesTheReferencePhase(GateKind kind)
+    {
+        ReferenceGate reference = ReferenceGates.Of(kind);
+        var rng = new Random(77 + (int)kind);
+        for (int trial = 0; trial < 3; trial++)
+        {
+            var (p, block) = RandomArguments(reference, rng);
+            Complex[,] m = reference.Matrix(p, block);
+            bool isPhase = m.GetLength(0) == 2 && m[0, 1] == Complex.Zero && m[1, 0] == Complex.Zero
+                && Complex.Abs(m[0, 0] - 1) < 1e-15 && Complex.Abs(m[1, 1] - 1) > 1e-9;
+            bool answered = OpMatrices.TryPhase(GateDefinition.Of(kind).Op, p, out Complex phase);
+            Assert.Equal(isPhase, answered);
+            if (answered) Assert.True(Complex.Abs(phase - m[1, 1]) < 1e-15, $"{kind}: phase {phase}, reference {m[1, 1]}");
+        }
+    }
+
     /// <summary>The comparison above catches wrong library entries (each would pass a comparison of the library with itself).</summary>
     [Theory]
     [InlineData(GateKind.CRY, "applies RX", nameof(QiboOpKind.RX), -1)]

@@ -39,6 +39,12 @@ internal static unsafe class OpExecutor
 
     private static void ApplyFixed<T>(in KernelState<T> state, in DecodedOp op) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        // Phase gates (a QFT is mostly CU1) skip building the matrix: only the amplitudes with the target at 1 change.
+        if (OpMatrices.TryPhase(op.Kind, op.Params, out Complex phase))
+        {
+            if (phase != Complex.One) DiagonalKernel.ApplyPhase(state, op.Targets, op.Controls, 1, phase.Real, phase.Imaginary);
+            return;
+        }
         Span<double> buffer = stackalloc double[32];
         var (count, diagonal) = OpMatrix.Interleaved(op, buffer);
         if (diagonal) DiagonalKernel.Apply(state, op.Targets, op.Controls, buffer[..count]);

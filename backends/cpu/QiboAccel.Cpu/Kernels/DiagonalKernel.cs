@@ -22,11 +22,29 @@ internal static unsafe class DiagonalKernel
     public static void Apply<T>(in KernelState<T> state, int[] targets, int[] controls, ReadOnlySpan<double> d)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        int lone = LoneEntry(d[..(2 << targets.Length)]);
+        if (lone == -1) return; // the identity
+        if (lone >= 0)
+        {
+            ApplyPhase(state, targets, controls, lone, d[2 * lone], d[2 * lone + 1]);
+            return;
+        }
         fixed (double* entries = d)
         {
             var visitor = new Visitor<T> { State = state, Targets = targets, Controls = controls, Diagonal = entries };
             SimdSelect.Dispatch<T, Visitor<T>>(ref visitor, state.MaxBits, state.NQubits);
         }
+    }
+
+    /// <summary>
+    /// Multiplies the amplitudes whose controls are 1 and whose target bits spell <paramref name="entry"/> (the first
+    /// target the most significant) by (<paramref name="re"/>, <paramref name="im"/>): a diagonal whose other entries are 1.
+    /// </summary>
+    public static void ApplyPhase<T>(in KernelState<T> state, int[] targets, int[] controls, int entry, double re, double im)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var visitor = new PhaseVisitor<T> { State = state, Targets = targets, Controls = controls, Entry = entry, Re = re, Im = im };
+        SimdSelect.Dispatch<T, PhaseVisitor<T>>(ref visitor, state.MaxBits, state.NQubits);
     }
 
     private struct Visitor<T> : IKernelVisitor<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -38,16 +56,22 @@ internal static unsafe class DiagonalKernel
 
         public readonly void Visit<TV, TOps>() where TV : unmanaged where TOps : struct, IVecOps<TV, T>
         {
-            var entries = new ReadOnlySpan<double>(Diagonal, 2 << Targets.Length);
-            int lone = LoneEntry(entries);
-            if (lone == -1) return; // the identity
-            if (lone >= 0)
-            {
-                var phase = new PhaseJob<T, TV, TOps>(State, Targets, Controls, lone, entries[2 * lone], entries[2 * lone + 1]);
-                State.Run(phase, phase.Parts, phase.Amplitudes);
-                return;
-            }
             var job = new Job<T, TV, TOps>(State, Targets, Controls, Diagonal);
+            State.Run(job, job.Parts, job.Amplitudes);
+        }
+    }
+
+    private struct PhaseVisitor<T> : IKernelVisitor<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public KernelState<T> State;
+        public int[] Targets;
+        public int[] Controls;
+        public int Entry;
+        public double Re, Im;
+
+        public readonly void Visit<TV, TOps>() where TV : unmanaged where TOps : struct, IVecOps<TV, T>
+        {
+            var job = new PhaseJob<T, TV, TOps>(State, Targets, Controls, Entry, Re, Im);
             State.Run(job, job.Parts, job.Amplitudes);
         }
     }
