@@ -57,7 +57,7 @@ internal static unsafe class DiagonalKernel
         public readonly void Visit<TV, TOps>() where TV : unmanaged where TOps : struct, IVecOps<TV, T>
         {
             var job = new Job<T, TV, TOps>(State, Targets, Controls, Diagonal);
-            State.Run(job, job.Parts, job.Amplitudes);
+            State.Run(ref job, job.Parts, job.Amplitudes);
         }
     }
 
@@ -72,7 +72,7 @@ internal static unsafe class DiagonalKernel
         public readonly void Visit<TV, TOps>() where TV : unmanaged where TOps : struct, IVecOps<TV, T>
         {
             var job = new PhaseJob<T, TV, TOps>(State, Targets, Controls, Entry, Re, Im);
-            State.Run(job, job.Parts, job.Amplitudes);
+            State.Run(ref job, job.Parts, job.Amplitudes);
         }
     }
 

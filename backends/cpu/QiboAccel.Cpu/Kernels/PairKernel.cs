@@ -38,7 +38,7 @@ internal static unsafe class PairKernel
         public readonly void Visit<TV, TOps>() where TV : unmanaged where TOps : struct, IVecOps<TV, T>
         {
             var job = new Job<T, TV, TOps>(State, FixedBits, FixedValues, Delta, M);
-            State.Run(job, job.Parts, job.Amplitudes);
+            State.Run(ref job, job.Parts, job.Amplitudes);
         }
     }
 

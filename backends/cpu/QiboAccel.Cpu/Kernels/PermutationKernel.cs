@@ -51,7 +51,7 @@ internal static unsafe class PermutationKernel
         public readonly void Visit<TV, TOps>() where TV : unmanaged where TOps : struct, IVecOps<TV, T>
         {
             var job = new Job<T, TV, TOps>(State, Targets, TargetValues, Controls, Delta);
-            State.Run(job, job.Parts, job.Amplitudes);
+            State.Run(ref job, job.Parts, job.Amplitudes);
         }
     }
 

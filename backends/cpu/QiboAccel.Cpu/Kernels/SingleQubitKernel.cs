@@ -37,7 +37,7 @@ internal static unsafe class SingleQubitKernel
         public readonly void Visit<TV, TOps>() where TV : unmanaged where TOps : struct, IVecOps<TV, T>
         {
             var job = new Job<T, TV, TOps>(State, Target, Controls, stackalloc double[] { M0, M1, M2, M3, M4, M5, M6, M7 });
-            State.Run(job, job.Parts, job.Amplitudes);
+            State.Run(ref job, job.Parts, job.Amplitudes);
         }
     }
 
