@@ -10,28 +10,34 @@ public static unsafe class OpMatrix
     public static Complex[] Of(in DecodedOp op)
     {
         int dim = 1 << op.Targets.Length;
+        var m = new Complex[dim * dim];
+        Write(op, m);
+        return m;
+    }
+
+    /// <summary><see cref="Of"/> into <paramref name="m"/> (2^t x 2^t entries), without allocating.</summary>
+    public static void Write(in DecodedOp op, Span<Complex> m)
+    {
+        int dim = 1 << op.Targets.Length;
         switch (op.Kind)
         {
             case QiboOpKind.Matrix:
-            {
-                var m = new Complex[dim * dim];
-                for (int i = 0; i < m.Length; i++) m[i] = new Complex(op.Matrix[2 * i], op.Matrix[2 * i + 1]);
-                return m;
-            }
+                for (int i = 0; i < dim * dim; i++) m[i] = new Complex(op.Matrix[2 * i], op.Matrix[2 * i + 1]);
+                return;
             case QiboOpKind.Diagonal:
-            {
-                var m = new Complex[dim * dim];
+                m[..(dim * dim)].Clear();
                 for (int i = 0; i < dim; i++) m[i * dim + i] = new Complex(op.Matrix[2 * i], op.Matrix[2 * i + 1]);
-                return m;
-            }
+                return;
             case QiboOpKind.GeneralizedFSim:
             {
-                var block = new Complex[4];
+                Span<Complex> block = stackalloc Complex[4];
                 for (int i = 0; i < 4; i++) block[i] = new Complex(op.Matrix[2 * i], op.Matrix[2 * i + 1]);
-                return OpMatrices.Of(op.Kind, op.Params, block);
+                OpMatrices.Write(op.Kind, op.Params, m, block);
+                return;
             }
             default:
-                return OpMatrices.Of(op.Kind, op.Params);
+                OpMatrices.Write(op.Kind, op.Params, m);
+                return;
         }
     }
 
@@ -64,9 +70,7 @@ public static unsafe class OpMatrix
             throw new ArgumentException($"{op.Kind} is not a fixed kind: its values are the record's own", nameof(op));
         int dim = 1 << op.Targets.Length;
         Span<Complex> matrix = stackalloc Complex[dim * dim];
-        Span<Complex> block = stackalloc Complex[op.Kind == QiboOpKind.GeneralizedFSim ? 4 : 0];
-        for (int i = 0; i < block.Length; i++) block[i] = new Complex(op.Matrix[2 * i], op.Matrix[2 * i + 1]);
-        OpMatrices.Write(op.Kind, op.Params, matrix, block);
+        Write(op, matrix);
         bool diagonal = OpMatrices.IsDiagonal(op.Kind);
         int count = diagonal ? dim : dim * dim;
         for (int i = 0; i < count; i++)

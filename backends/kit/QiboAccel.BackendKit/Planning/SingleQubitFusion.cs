@@ -100,8 +100,8 @@ public static unsafe class SingleQubitFusion
                 return;
             }
             Span<Complex> product = _products.AsSpan(4 * bit, 4);
-            if (_count[bit] == 1) Write(_first[bit], product);
-            Write(op, m);
+            if (_count[bit] == 1) OpMatrix.Write(_first[bit], product);
+            OpMatrix.Write(op, m);
             Multiply(m, product);
             _count[bit]++;
         }
@@ -123,28 +123,9 @@ public static unsafe class SingleQubitFusion
         /// <summary>Whether the pending product on <paramref name="bit"/> (at least one gate) is diagonal.</summary>
         private readonly bool IsDiagonal(int bit, scoped Span<Complex> m)
         {
-            if (_count[bit] == 1) Write(_first[bit], m);
+            if (_count[bit] == 1) OpMatrix.Write(_first[bit], m);
             else _products.AsSpan(4 * bit, 4).CopyTo(m);
             return m[1] == Complex.Zero && m[2] == Complex.Zero;
-        }
-    }
-
-    /// <summary>The 2x2 matrix of an uncontrolled 1-target record.</summary>
-    private static void Write(in DecodedOp op, Span<Complex> m)
-    {
-        if (op.Kind == QiboOpKind.Matrix)
-        {
-            for (int i = 0; i < 4; i++) m[i] = new Complex(op.Matrix[2 * i], op.Matrix[2 * i + 1]);
-        }
-        else if (op.Kind == QiboOpKind.Diagonal)
-        {
-            m[0] = new Complex(op.Matrix[0], op.Matrix[1]);
-            m[1] = m[2] = Complex.Zero;
-            m[3] = new Complex(op.Matrix[2], op.Matrix[3]);
-        }
-        else
-        {
-            OpMatrices.Write(op.Kind, op.Params, m);
         }
     }
 
