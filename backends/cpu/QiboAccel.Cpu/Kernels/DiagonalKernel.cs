@@ -149,10 +149,7 @@ internal static unsafe class DiagonalKernel
             for (int j = 0; j < lanes; j++)
             {
                 bool on = (j & laneMask) == laneValue;
-                double lr = on ? re : 1, li = on ? im : 0;
-                rAndI[2 * j] = rAndI[2 * j + 1] = T.CreateTruncating(lr);
-                rAndI[w + 2 * j] = T.CreateTruncating(-li);
-                rAndI[w + 2 * j + 1] = T.CreateTruncating(li);
+                Lanes.Put(rAndI, 0, lanes, j, on ? re : 1, on ? im : 0);
             }
             fixed (T* c = rAndI)
             {
@@ -331,7 +328,7 @@ internal static unsafe class DiagonalKernel
         /// <summary>Writes the R and I vectors for high-target pattern <paramref name="pattern"/>; returns 0 identity, 1 real, 2 complex.</summary>
         private byte Fill(long pattern, Span<T> rAndI, ReadOnlySpan<double> diagonal)
         {
-            int lanes = 1 << TOps.LaneBits, w = 2 * lanes, k = _targets.Length;
+            int lanes = 1 << TOps.LaneBits, k = _targets.Length;
             bool identity = true, real = true;
             for (int j = 0; j < lanes; j++)
             {
@@ -359,9 +356,7 @@ internal static unsafe class DiagonalKernel
                 }
                 identity &= re == 1 && im == 0;
                 real &= im == 0;
-                rAndI[2 * j] = rAndI[2 * j + 1] = T.CreateTruncating(re);
-                rAndI[w + 2 * j] = T.CreateTruncating(-im);
-                rAndI[w + 2 * j + 1] = T.CreateTruncating(im);
+                Lanes.Put(rAndI, 0, lanes, j, re, im);
             }
             return identity ? (byte)0 : real ? (byte)1 : (byte)2;
         }
